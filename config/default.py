@@ -1,0 +1,24 @@
+"""Defaults; every key can be overridden by a GUICHET_* environment variable."""
+import os
+
+_instance = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance")
+
+SECRET_KEY = os.environ.get("GUICHET_SECRET_KEY", "dev-only-change-me")
+SQLALCHEMY_DATABASE_URI = os.environ.get(
+    "GUICHET_DATABASE_URL", "sqlite:///" + os.path.join(_instance, "guichet.sqlite3")
+)
+SEARCH_INDEX_DIR = os.environ.get("GUICHET_SEARCH_INDEX_DIR", os.path.join(_instance, "search-index"))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("GUICHET_SECURE_COOKIES", "") == "1"
+WTF_CSRF_TIME_LIMIT = None
+BOOTSTRAP_SERVE_LOCAL = True
+BABEL_DEFAULT_LOCALE = "en"
+LANGUAGES = ["en", "fr"]
+# argon2id, argon2-cffi's defaults (t=3, m=64 MiB, p=4) pass ASVS 5.0.
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_COST = 65536
+# Failed sign-ins allowed per e-mail (and per address) in the window before refusing.
+SIGNIN_MAX_FAILURES = 5
+SIGNIN_FAILURE_WINDOW_SECONDS = 900
+PAGE_SIZE = 25

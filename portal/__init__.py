@@ -1,0 +1,72 @@
+"""Guichet: a multi-brand help centre and helpdesk."""
+import os
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    app.config.from_object("config.default")
+    if config:
+        app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import models  # noqa: F401  (every model registered before anything binds)
+    from .auth import sessions  # noqa: F401  (registers the session loader)
+    from .brands.resolver import HostMappingMiddleware, add_brand_values, load_brand, pull_brand_values
+    from .database import configure_engine, init_database
+    from .errors import register_error_handlers
+    from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from .i18n import select_locale
+    from .security import add_security_headers
+
+    configure_engine(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(root, "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=os.path.join(root, "translations"))
+    bootstrap.init_app(app)
+    init_database(app)
+
+    app.url_value_preprocessor(pull_brand_values)
+    app.url_defaults(add_brand_values)
+    app.before_request(load_brand)
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+    app.wsgi_app = app.host_mapping = HostMappingMiddleware(app)
+    return app
+
+
+def _register_blueprints(app):
+    from .admin import bp as admin_bp
+    from .agent import bp as agent_bp
+    from .auth import bp as auth_bp
+    from .brands.views import bp as brands_bp
+    from .helpcenter import bp as helpcenter_bp
+    from .i18n import bp as i18n_bp
+
+    for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def _register_template_helpers(app):
+    from .templating import register
+
+    register(app)
+
+
+def _register_cli(app):
+    from .cli import register
+
+    register(app)

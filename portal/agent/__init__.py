@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("agent", __name__, url_prefix="/<brand>/agent")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,24 @@
+"""Recording audit events; callers commit with the change they describe."""
+from flask import has_request_context
+
+from ..extensions import db
+from .models import AuditEvent
+
+
+def record(action: str, *, actor=None, brand=None, obj=None, on_behalf_of=None, **data) -> AuditEvent:
+    if actor is None and has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            actor = current_user
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        on_behalf_of_id=getattr(on_behalf_of, "id", None),
+        brand_id=getattr(brand, "id", None),
+        object_type=type(obj).__name__ if obj is not None else None,
+        object_id=getattr(obj, "id", None),
+        data=data,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,79 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import utcnow
+
+
+class User(UserMixin, db.Model):
+    """One global identity; roles live in Membership, per brand."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(300))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Presence, for supervisor assistance: written at most once a minute.
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+
+    memberships = relationship("Membership", back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def membership_in(self, brand):
+        if brand is None:
+            return None
+        for membership in self.memberships:
+            if membership.brand_id == brand.id:
+                return membership
+        return None
+
+    def role_in(self, brand) -> str | None:
+        membership = self.membership_in(brand)
+        return membership.role if membership else None
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class UserSession(db.Model):
+    """A server-side session: the signed cookie carries only `key` (DESIGN §1)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    # Pointer to the assist interaction this session acts in (assisted service), if any.
+    assist_interaction_id: Mapped[int | None] = mapped_column()
+
+    user = relationship("User")
+
+
+class SigninFailure(db.Model):
+    """Failed sign-ins, in the database so throttling holds across workers and hosts."""
+
+    __tablename__ = "signin_failures"
+    __table_args__ = (Index("ix_signin_failures_email_at", "email", "created_at"),
+                      Index("ix_signin_failures_ip_at", "ip_address", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,114 @@
+"""Server-side sessions (DESIGN §1): the signed cookie holds only a random key; the row is the truth.
+
+Rotation replaces the row, sign-out deletes it, a password change deletes the others; so a copied
+cookie stops working and every worker sees the same state at once.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import g, request, session
+from sqlalchemy import delete, select
+
+from ..extensions import db, login_manager
+from ..models_base import utcnow
+from .models import User, UserSession
+
+SESSION_KEY = "sid"
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def current_session_row() -> UserSession | None:
+    return g.get("user_session")
+
+
+def start_session(user: User) -> UserSession:
+    """Sign in: drop any previous row of this browser and issue a fresh key (rotation)."""
+    old = session.get(SESSION_KEY)
+    if old:
+        db.session.execute(delete(UserSession).where(UserSession.key == old))
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    row = UserSession(
+        key=_new_key(),
+        user_id=user.id,
+        user_agent=(request.user_agent.string or "")[:300],
+        ip_address=request.remote_addr,
+    )
+    db.session.add(row)
+    session[SESSION_KEY] = row.key
+    g.user_session = row
+    return row
+
+
+def rotate_session() -> UserSession | None:
+    """New key, same row contents (assist start/stop): an old copy of the cookie stops working."""
+    row = current_session_row()
+    if row is None:
+        return None
+    row.key = _new_key()
+    session[SESSION_KEY] = row.key
+    return row
+
+
+def end_session() -> None:
+    key = session.get(SESSION_KEY)
+    if key:
+        db.session.execute(delete(UserSession).where(UserSession.key == key))
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    g.user_session = None
+
+
+def end_other_sessions(user: User) -> int:
+    keep = session.get(SESSION_KEY)
+    result = db.session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.key != keep)
+    )
+    return result.rowcount or 0
+
+
+def sessions_of(user: User) -> list[UserSession]:
+    return list(db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.last_seen_at.desc())
+    ))
+
+
+@login_manager.request_loader
+def load_user_from_session(_request):
+    key = session.get(SESSION_KEY)
+    if not key:
+        return None
+    row = db.session.execute(
+        select(UserSession).where(UserSession.key == key)
+    ).scalar_one_or_none()
+    if row is None or not row.user.active:
+        session.pop(SESSION_KEY, None)
+        return None
+    g.user_session = row
+    _touch(row)
+    return row.user
+
+
+def _touch(row: UserSession) -> None:
+    """Record last seen (session and presence) at most once a minute, in its own short write."""
+    now = utcnow()
+    if now - row.last_seen_at < TOUCH_EVERY:
+        return
+    from sqlalchemy import update
+
+    from ..database import write_connection
+
+    with write_connection() as conn:
+        conn.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
+        conn.execute(update(User).where(User.id == row.user_id).values(last_seen_at=now))
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    set_committed_value(row, "last_seen_at", now)

@@ -1,0 +1,91 @@
+"""Brand resolution, once per request (DESIGN §2, §11).
+
+A mapped host gets its brand prefix added by one WSGI rewrite, so every URL has one form and the
+views only ever see `/<brand>/…`. Views never parse the host.
+"""
+import time
+
+from flask import abort, g
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Brand
+from .settings import settings_for
+
+_HOST_CACHE_SECONDS = 10
+# Paths served the same on every host (our static files and bootstrap-flask's local copy).
+UNPREFIXED = {"static", "bootstrap"}
+
+
+class HostMappingMiddleware:
+    def __init__(self, app):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
+        self._cache: dict[str, str] = {}
+        self._loaded_at = 0.0
+
+    def _slug_for_host(self, host: str) -> str | None:
+        now = time.monotonic()
+        if now - self._loaded_at > _HOST_CACHE_SECONDS:
+            with self.app.app_context():
+                rows = db.session.execute(
+                    select(Brand.host_mapping, Brand.slug).where(Brand.host_mapping.is_not(None))
+                ).all()
+                db.session.remove()
+            self._cache = {h.lower(): s for h, s in rows}
+            self._loaded_at = now
+        return self._cache.get(host)
+
+    def forget_hosts(self):
+        self._loaded_at = 0.0
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST", "")
+        host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        slug = self._slug_for_host(host.lower()) if host else None
+        if slug:
+            path = environ.get("PATH_INFO", "") or "/"
+            first = path.lstrip("/").split("/", 1)[0]
+            if first not in UNPREFIXED and first != slug:
+                # Another brand's prefix on a mapped host ends up as /<slug>/<other>/…: a 404.
+                environ["PATH_INFO"] = "/" + slug + (path if path.startswith("/") else "/" + path)
+        return self.wsgi_app(environ, start_response)
+
+
+def pull_brand_values(endpoint, values):
+    if values:
+        g.brand_slug = values.pop("brand", None)
+        g.url_locale = values.pop("locale", None)
+
+
+def load_brand():
+    slug = g.get("brand_slug")
+    g.brand = None
+    if not slug:
+        return
+    brand = db.session.execute(select(Brand).where(Brand.slug == slug)).scalar_one_or_none()
+    if brand is None:
+        abort(404)
+    g.brand = brand
+    g.brand_settings = settings_for(brand)
+    if g.get("url_locale") is not None and g.url_locale not in g.brand_settings.locales:
+        abort(404)
+
+
+def add_brand_values(endpoint, values):
+    brand = g.get("brand")
+    if brand is None:
+        return
+    from flask import current_app
+
+    expects = current_app.url_map.is_endpoint_expecting
+    if expects(endpoint, "brand"):
+        values.setdefault("brand", brand.slug)
+    if "locale" not in values and expects(endpoint, "locale"):
+        from flask_babel import get_locale
+
+        values["locale"] = g.get("url_locale") or str(get_locale())
+
+
+def current_settings():
+    return g.get("brand_settings")

@@ -1,0 +1,124 @@
+"""Per-brand settings: named keys, typed, defaults in code, unknown keys refused (DESIGN §3)."""
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+CHANNELS = ("phone", "email", "chat", "in_person", "letter", "social", "other")
+LOCALES = ("en", "fr")
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: type
+    default: Any
+    description: Any
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple | None = None
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting("agents_manage_requests", bool, False,
+                _l("Agents and light agents may submit and comment on requests in the help centre.")),
+        Setting("hide_internal_notes_from_agent_requesters", bool, False,
+                _l("Hide internal notes from an agent who requested a ticket, unless they belong to its group.")),
+        Setting("end_users_can_solve", bool, True,
+                _l("Requesters may mark their request solved once it has an assignee.")),
+        Setting("satisfaction_ratings", bool, True, _l("Requesters may rate solved requests.")),
+        Setting("self_registration", bool, True,
+                _l("Anyone may sign up in the help centre; when off, only agents who may register users create end users.")),
+        Setting("assisted_service", bool, False,
+                _l("Agents who may assist can act on a user's behalf (assisted service).")),
+        Setting("assist_idle_timeout_minutes", int, 10,
+                _l("An assist session with no activity for this many minutes ends by itself."), 1, 240),
+        Setting("assist_channels", list, list(CHANNELS),
+                _l("Channels offered when an interaction starts."), choices=CHANNELS),
+        Setting("assist_services", list, [],
+                _l("Services offered when an interaction starts (empty: the brand's end-user forms).")),
+        Setting("supervisor_assistance", bool, True,
+                _l("Agents may ask a group supervisor for assistance on a ticket.")),
+        Setting("light_agents_see_all_tickets", bool, False,
+                _l("Light agents see all tickets, not only their groups' tickets.")),
+        Setting("default_phone_region", str, "FR",
+                _l("Region used to read national phone numbers (two letters, e.g. FR).")),
+        Setting("auto_close_solved_after_days", int, 4,
+                _l("Solved requests are closed after this many days."), 1, 365),
+        Setting("locales", list, list(LOCALES), _l("Help-centre languages."), choices=LOCALES),
+        Setting("default_locale", str, "en", _l("Default help-centre language."), choices=LOCALES),
+    ]
+}
+
+
+class SettingError(ValueError):
+    pass
+
+
+def coerce(key: str, value: Any) -> Any:
+    """Return value converted to the setting's type, or raise SettingError."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise SettingError(f"unknown setting {key!r}")
+    if setting.kind is bool:
+        if isinstance(value, str):
+            value = value.strip().lower() in ("1", "true", "on", "yes", "y")
+        return bool(value)
+    if setting.kind is int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"{key} must be a whole number") from None
+        if setting.minimum is not None and number < setting.minimum:
+            raise SettingError(f"{key} must be at least {setting.minimum}")
+        if setting.maximum is not None and number > setting.maximum:
+            raise SettingError(f"{key} must be at most {setting.maximum}")
+        return number
+    if setting.kind is list:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace("\n", ",").split(",")]
+        items = [str(v).strip() for v in value if str(v).strip()]
+        if setting.choices is not None:
+            unknown = [v for v in items if v not in setting.choices]
+            if unknown:
+                raise SettingError(f"{key}: unknown values {', '.join(unknown)}")
+        return items
+    text = str(value).strip()
+    if setting.choices is not None and text not in setting.choices:
+        raise SettingError(f"{key}: {text!r} is not allowed")
+    if key == "default_phone_region":
+        import phonenumbers
+
+        text = text.upper()
+        if text not in phonenumbers.SUPPORTED_REGIONS:
+            raise SettingError(f"{key}: unknown region {text!r}")
+    return text
+
+
+class BrandSettings:
+    """Read-only view of one brand's settings with defaults filled in."""
+
+    def __init__(self, brand):
+        self._stored = dict(brand.settings or {})
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            setting = SETTINGS[key]
+        except KeyError:
+            raise AttributeError(key) from None
+        if key in self._stored:
+            return self._stored[key]
+        default = setting.default
+        return list(default) if isinstance(default, list) else default
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, key) for key in SETTINGS}
+
+
+def settings_for(brand) -> BrandSettings:
+    return BrandSettings(brand)

@@ -1,0 +1,54 @@
+"""Friendly, translated error pages; JSON for API paths."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def _titles():
+    return {
+        400: _("Bad request"),
+        403: _("You may not do this"),
+        404: _("Page not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        413: _("Too large"),
+        422: _("Some information is not valid"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong"),
+    }
+
+
+def render_error(status: int, message: str | None = None):
+    title = _titles().get(status, _("Error"))
+    if "/api/" in request.path:
+        return jsonify(error=title, description=message or title), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return render_error(400, _("The form expired or was sent from elsewhere. Please try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        description = getattr(error, "guichet_message", None)
+        return render_error(error.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        return render_error(500)
+
+
+def abort_with(status: int, message: str):
+    """Stop the request with a status and a translated message shown on the error page."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[status]()
+    error.guichet_message = message
+    raise error

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("helpcenter", __name__, url_prefix="/<brand>/hc/<locale>")
+
+from . import views  # noqa: E402,F401

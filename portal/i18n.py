@@ -1,0 +1,80 @@
+"""Locale choice (DESIGN §9): URL, then the user's preference, then the brand default, then
+Accept-Language. Also the `flask translate` commands wrapping pybabel."""
+import os
+import subprocess
+import sys
+
+import click
+from flask import Blueprint, current_app, g, redirect, request, session
+from flask_login import current_user
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    url_locale = g.get("url_locale")
+    if url_locale in languages:
+        return url_locale
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    brand_settings = g.get("brand_settings")
+    if brand_settings is not None and brand_settings.default_locale in languages:
+        return brand_settings.default_locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def swap_locale_in_path(path: str, locale: str) -> str:
+    """/<brand>/hc/<old>/rest -> /<brand>/hc/<locale>/rest; other paths are unchanged."""
+    parts = path.split("/")
+    if len(parts) > 3 and parts[2] == "hc":
+        parts[3] = locale
+    return "/".join(parts)
+
+
+@bp.post("/locale")
+def switch_locale():
+    """The language switch of pages without a locale in their URL: remembered as a preference."""
+    from .extensions import db
+
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        from flask import abort
+
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    target = request.form.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    return redirect(swap_locale_in_path(target, locale))
+
+
+def register_cli(app):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    pot = os.path.join(root, "translations", "messages.pot")
+
+    def pybabel(*args):
+        cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+        if subprocess.call(cmd, cwd=root):
+            raise click.ClickException("pybabel failed: " + " ".join(args))
+
+    @app.cli.group()
+    def translate():
+        """Update and compile the translation catalogues."""
+
+    @translate.command()
+    def update():
+        """Extract strings and merge them into every catalogue."""
+        pybabel("extract", "-F", "config/babel.cfg", "-k", "_l", "--no-location", "-o", pot, ".")
+        pybabel("update", "-i", pot, "-d", "translations", "--no-fuzzy-matching")
+        os.remove(pot)
+
+    @translate.command()
+    def compile():
+        """Compile the catalogues for use."""
+        pybabel("compile", "-d", "translations")

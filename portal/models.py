@@ -1,0 +1,16 @@
+"""Imports every model so metadata (and Alembic) sees the whole schema."""
+from .audit.models import AuditEvent  # noqa: F401
+from .auth.models import SigninFailure, User, UserSession  # noqa: F401
+from .brands.models import Brand, Group, GroupMember, Membership  # noqa: F401
+from .tickets.models import (  # noqa: F401
+    Comment,
+    Draft,
+    FieldCondition,
+    FormField,
+    Ticket,
+    TicketCollaborator,
+    TicketEvent,
+    TicketField,
+    TicketFieldValue,
+    TicketForm,
+)

@@ -1,0 +1,56 @@
+"""What every template can use: brand, role, language switch, locale-aware dates."""
+from flask import g, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def _role_here():
+    brand = g.get("brand")
+    if brand is None or not current_user.is_authenticated:
+        return None
+    return current_user.role_in(brand)
+
+
+def _my_brands():
+    """Brands the signed-in user belongs to, for the brand switch in the header."""
+    if not current_user.is_authenticated:
+        return []
+    from .brands.models import Brand, Membership
+
+    return list(db.session.scalars(
+        select(Brand).join(Membership, Membership.brand_id == Brand.id)
+        .where(Membership.user_id == current_user.id).order_by(Brand.name)
+    ))
+
+
+def _language_links():
+    """For pages with the locale in their URL, plain links to the same page in each language."""
+    if request.endpoint and g.get("url_locale") and g.get("brand") and request.view_args is not None:
+        args = dict(request.view_args)
+        args.update(request.args.to_dict())
+        links = {}
+        for locale in g.brand_settings.locales:
+            args["locale"] = locale
+            links[locale] = url_for(request.endpoint, **args)
+        return links
+    return None
+
+
+def register(app):
+    @app.context_processor
+    def inject():
+        return {
+            "current_brand": g.get("brand"),
+            "brand_settings": g.get("brand_settings"),
+            "role_here": _role_here,
+            "my_brands": _my_brands,
+            "language_links": _language_links,
+            "language_names": {"en": "English", "fr": "Français"},
+            "get_locale": get_locale,
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -1,0 +1,1 @@
+// Guichet: small progressive enhancements; everything works without JavaScript.
