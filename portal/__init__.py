@@ -55,8 +55,9 @@ def _register_blueprints(app):
     from .brands.views import bp as brands_bp
     from .helpcenter import bp as helpcenter_bp
     from .i18n import bp as i18n_bp
+    from .search import bp as search_bp
 
-    for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp):
+    for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp):
         app.register_blueprint(bp)
 
 

@@ -1,7 +1,23 @@
-"""Command-line entry points; each calls the same services as the web pages."""
+"""Command-line entry points; each module's commands call the same services as the pages."""
+import importlib
+
+# Each of these modules defines `register(app)` adding its own commands.
+COMMAND_MODULES = (
+    "portal.i18n",
+    "portal.demo",
+    "portal.auth.cli",
+    "portal.brands.cli",
+    "portal.tickets.cli",
+    "portal.search.cli",
+)
 
 
 def register(app):
-    from .i18n import register_cli as register_translate
-
-    register_translate(app)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue  # that feature's commands are not written yet
+        module.register(app)

@@ -54,7 +54,7 @@ def switch_locale():
     return redirect(swap_locale_in_path(target, locale))
 
 
-def register_cli(app):
+def register(app):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     pot = os.path.join(root, "translations", "messages.pot")
 
