@@ -1,0 +1,237 @@
+"""The one place that decides what a person may do, in a brand, on a request (DESIGN §4, §5).
+
+Roles are always read in the brand at hand: agent@ is an ordinary end user in a brand where they
+are an end user. Views, services and the API ask here; they never re-implement a rule.
+
+`decide(person, brand, action, ticket=None, form=None)` answers a `Decision`; `require(...)` stops
+the request when the answer is no. Help-centre pages judge `help_centre_person()`, the one place
+that says whose help centre this is (assisted service will answer the assisted user here).
+"""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from .brands.models import STAFF_ROLES, GroupMember
+from .brands.settings import settings_for
+from .extensions import db
+
+# Help-centre actions judged by decide().
+VIEW_REQUEST = "view_request"
+COMMENT = "comment"
+MARK_SOLVED = "mark_solved"
+RATE = "rate"
+CREATE_FOLLOWUP = "create_followup"
+SUBMIT_FORM = "submit_form"
+USE_REQUESTS = "use_help_centre_requests"
+TICKET_ACTIONS = (VIEW_REQUEST, COMMENT, MARK_SOLVED, RATE, CREATE_FOLLOWUP)
+ACTIONS = TICKET_ACTIONS + (SUBMIT_FORM, USE_REQUESTS)
+
+# Field access in the help centre (DESIGN §4 "Forms and fields").
+VISIBLE_IN_PORTAL = ("read_only", "editable")
+EDITABLE_IN_PORTAL = ("editable",)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    status: int = 200
+    reason: str | None = None
+    # Staff in a brand that keeps them out of the help centre's requests go to the workspace.
+    to_workspace: bool = False
+
+    def __bool__(self):
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def _deny(status: int, reason: str | None = None) -> Decision:
+    return Decision(False, status, reason)
+
+
+def help_centre_person():
+    """Whose help centre this request is: the signed-in user (assisted service: the assisted user)."""
+    from flask_login import current_user
+
+    return current_user if current_user.is_authenticated else None
+
+
+def role_of(person, brand) -> str | None:
+    return person.role_in(brand) if person is not None else None
+
+
+def is_staff(person, brand) -> bool:
+    return role_of(person, brand) in STAFF_ROLES
+
+
+def comment_is_public(person, brand, wanted_public: bool = True) -> bool:
+    """Light agents only ever write internal notes (DESIGN §5.1, §6)."""
+    if role_of(person, brand) == "light_agent":
+        return False
+    return wanted_public
+
+
+def comment_reopens(person, brand) -> bool:
+    """Only an end user's public comment reopens a request; staff comments never do (§5.5)."""
+    return not is_staff(person, brand)
+
+
+def field_visible_in_portal(field) -> bool:
+    return field.portal_access in VISIBLE_IN_PORTAL
+
+
+def field_editable_in_portal(field) -> bool:
+    return field.portal_access in EDITABLE_IN_PORTAL
+
+
+def _is_requester(person, ticket) -> bool:
+    return ticket.requester_id == person.id
+
+
+def _is_party(person, ticket) -> bool:
+    """The requester or a person copied on the request."""
+    return _is_requester(person, ticket) or any(c.user_id == person.id for c in ticket.collaborators)
+
+
+def _enter_requests(person, brand) -> Decision:
+    """May this person use the help centre's requests at all (forms, My activities, request pages)?"""
+    if person is None:
+        return _deny(401, _("Please sign in to continue."))
+    role = role_of(person, brand)
+    if role is None:
+        return _deny(403, _("You are not a member of this help centre."))
+    if role in STAFF_ROLES and not settings_for(brand).agents_manage_requests:
+        return Decision(False, 302, _("Agents manage requests in the agent workspace."), to_workspace=True)
+    return ALLOW
+
+
+def decide(person, brand, action: str, ticket=None, form=None) -> Decision:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if ticket is not None and ticket.brand_id != brand.id:
+        return _deny(404)
+    if form is not None and form.brand_id != brand.id:
+        return _deny(404)
+    entry = _enter_requests(person, brand)
+    if action == USE_REQUESTS:
+        return entry
+    if action == SUBMIT_FORM:
+        return _decide_form(entry, form)
+    if not entry.allowed:
+        # A non-member learns nothing about a request's existence.
+        return _deny(404) if entry.status == 403 else entry
+    return _decide_ticket(person, brand, action, ticket)
+
+
+def _decide_form(entry: Decision, form) -> Decision:
+    if form is None or not form.active or not form.end_user_visible:
+        # Agent-only forms do not exist in the help centre, for agents too (§5.3).
+        return _deny(404) if entry.allowed or entry.status == 403 else entry
+    return entry
+
+
+def _decide_ticket(person, brand, action: str, ticket) -> Decision:
+    if not _is_party(person, ticket):
+        return _deny(404)
+    if not ticket.is_public:
+        # Internal-only requests (a light agent's) live in the workspace, not the request portal.
+        if is_staff(person, brand):
+            return Decision(False, 302, None, to_workspace=True)
+        return _deny(404)
+    if action == VIEW_REQUEST:
+        return ALLOW
+    if action == COMMENT:
+        if ticket.status == "closed":
+            return _deny(409, _("This request is closed. You can create a follow-up request instead."))
+        return ALLOW
+    if action == CREATE_FOLLOWUP:
+        if not _is_requester(person, ticket):
+            return _deny(403, _("Only the requester can create a follow-up request."))
+        if ticket.status != "closed":
+            return _deny(409, _("A follow-up can only be created for a closed request."))
+        return ALLOW
+    if action == MARK_SOLVED:
+        return _decide_mark_solved(person, brand, ticket)
+    return _decide_rate(person, brand, ticket)
+
+
+def _decide_mark_solved(person, brand, ticket) -> Decision:
+    if is_staff(person, brand):
+        return _deny(403, _("Agents cannot mark a request as solved in the help centre; "
+                            "use the agent workspace."))
+    if not _is_requester(person, ticket):
+        return _deny(403, _("Only the requester can mark this request as solved."))
+    if not settings_for(brand).end_users_can_solve:
+        return _deny(403, _("Requests cannot be marked as solved from this help centre."))
+    if ticket.status in ("solved", "closed"):
+        return _deny(409, _("This request is already solved."))
+    if ticket.assignee_id is None:
+        return _deny(409, _("This request can be marked as solved once someone is working on it."))
+    return ALLOW
+
+
+def _decide_rate(person, brand, ticket) -> Decision:
+    if is_staff(person, brand):
+        return _deny(403, _("Agents cannot rate requests."))
+    if not _is_requester(person, ticket):
+        return _deny(403, _("Only the requester can rate this request."))
+    if not settings_for(brand).satisfaction_ratings:
+        return _deny(403, _("Satisfaction ratings are turned off in this help centre."))
+    if ticket.status == "closed":
+        return _deny(409, _("This request is closed; its rating can no longer change."))
+    if ticket.status != "solved":
+        return _deny(409, _("You can rate this request once it is solved."))
+    return ALLOW
+
+
+def can(person, brand, action: str, ticket=None, form=None) -> bool:
+    return decide(person, brand, action, ticket=ticket, form=form).allowed
+
+
+def require(person, brand, action: str, ticket=None, form=None) -> None:
+    """Stop the request unless allowed: 404/403/409 with the reason, or off to the workspace."""
+    decision = decide(person, brand, action, ticket=ticket, form=form)
+    if decision.allowed:
+        return
+    from flask import abort, current_app, redirect, request, url_for
+
+    from .errors import abort_with
+
+    if decision.status == 401:
+        abort(current_app.login_manager.unauthorized())
+    if decision.to_workspace:
+        if ticket is not None:
+            abort(redirect(url_for("agent.ticket", ticket_id=ticket.id)))
+        form_id = form.id if form is not None else request.args.get("ticket_form_id", type=int)
+        abort(redirect(url_for("agent.new_ticket", ticket_form_id=form_id) if form_id
+                       else url_for("agent.home")))
+    if decision.reason:
+        abort_with(decision.status, decision.reason)
+    abort(decision.status)
+
+
+def sees_internal_notes(person, brand, ticket) -> bool:
+    """Internal notes: never in the help centre; in the workspace/API/notifications for staff,
+    except an agent-requester under hide_internal_notes_from_agent_requesters who is not a member
+    of the ticket's group (DESIGN §5.2)."""
+    if not is_staff(person, brand) or ticket.brand_id != brand.id:
+        return False
+    if _is_requester(person, ticket) and settings_for(brand).hide_internal_notes_from_agent_requesters:
+        return in_group(person, ticket.group_id)
+    return True
+
+
+def warn_sensitive_form(person, brand, form) -> bool:
+    """The multi-department warning on a form page (DESIGN §5.2)."""
+    if not is_staff(person, brand) or settings_for(brand).hide_internal_notes_from_agent_requesters:
+        return False
+    return form.default_group is not None and form.default_group.sensitive
+
+
+def in_group(person, group_id) -> bool:
+    if group_id is None:
+        return False
+    return db.session.scalar(select(GroupMember.id).where(
+        GroupMember.group_id == group_id, GroupMember.user_id == person.id).limit(1)) is not None

@@ -1,0 +1,244 @@
+"""Writes on requests: creation, comments, status, ratings, follow-ups, drafts, auto-close.
+
+Each public function validates, writes, records the ticket's history and commits its own
+transaction, so nothing is ever half-written. Permission checks are the callers' (portal.policy);
+the status rules of DESIGN §4 live here because they hold whoever writes (page, API, assist, CLI).
+"""
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import policy
+from ..brands.models import Brand
+from ..brands.settings import settings_for
+from ..extensions import db
+from ..models_base import utcnow
+from .models import Comment, Draft, Ticket, TicketEvent, TicketFieldValue
+
+MAX_SUBJECT = 255
+MAX_BODY = 32_000
+REOPENED_BY_END_USER = ("pending", "hold", "solved")
+
+
+class RequestError(Exception):
+    """A refused write: an HTTP status and a translated message; nothing was written."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _id(obj):
+    return getattr(obj, "id", None)
+
+
+def check_subject(subject: str | None) -> str:
+    subject = (subject or "").strip()
+    if not subject:
+        raise RequestError(422, _("Please enter a subject."))
+    if len(subject) > MAX_SUBJECT:
+        raise RequestError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
+    return subject
+
+
+def check_body(body: str | None) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise RequestError(422, _("Please write a message."))
+    if len(body) > MAX_BODY:
+        raise RequestError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
+    return body
+
+
+def record_event(ticket, actor, field: str, old=None, new=None, assisted_by=None) -> TicketEvent:
+    """One line of the ticket's history; the caller commits with the change it describes."""
+    if ticket.id is None:
+        db.session.flush()
+    event = TicketEvent(
+        ticket_id=ticket.id, actor_id=_id(actor), assisted_by_id=_id(assisted_by), field=field,
+        old_value=None if old is None else str(old), new_value=None if new is None else str(new),
+    )
+    db.session.add(event)
+    return event
+
+
+def _commit():
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise RequestError(409, _("This request was changed by someone else meanwhile. Please try again.")) from None
+
+
+def _touch(ticket):
+    ticket.updated_at = utcnow()
+
+
+def _set_status(ticket, status: str, actor, assisted_by=None) -> None:
+    if ticket.status == status:
+        return
+    record_event(ticket, actor, "status", ticket.status, status, assisted_by)
+    ticket.status = status
+    if status == "solved":
+        ticket.solved_at = utcnow()
+    elif status != "closed":
+        ticket.solved_at = None
+
+
+def build_request(brand, form, requester, submitter, subject, description, field_values=None,
+                  channel="web", assisted_by=None, followup_source=None, public=None) -> Ticket:
+    """Create a request in the session without committing (for callers that bundle writes)."""
+    subject = check_subject(subject)
+    description = check_body(description)
+    if form is not None and form.brand_id != brand.id:
+        raise RequestError(404, _("This form does not exist."))
+    if public is None:
+        public = True
+    public = policy.comment_is_public(requester if submitter is None else submitter, brand, public)
+    now = utcnow()
+    ticket = Ticket(
+        brand_id=brand.id, form_id=_id(form), subject=subject, status="new",
+        requester_id=requester.id, submitter_id=(submitter or requester).id,
+        assisted_by_id=_id(assisted_by), group_id=form.default_group_id if form is not None else None,
+        channel=channel, followup_source_id=_id(followup_source), is_public=public,
+        created_at=now, updated_at=now,
+    )
+    db.session.add(ticket)
+    db.session.flush()
+    db.session.add(Comment(ticket_id=ticket.id, author_id=(submitter or requester).id, body=description,
+                           is_public=public, channel=channel, assisted_by_id=_id(assisted_by), created_at=now))
+    for field_id, value in (field_values or {}).items():
+        db.session.add(TicketFieldValue(ticket_id=ticket.id, field_id=field_id, value=value))
+    record_event(ticket, submitter or requester, "created", None, ticket.id, assisted_by)
+    if followup_source is not None:
+        record_event(followup_source, submitter or requester, "followup", None, ticket.id, assisted_by)
+    return ticket
+
+
+def create_request(brand, form, requester, submitter, subject, description, field_values=None,
+                   channel="web", assisted_by=None, followup_source=None, public=None) -> Ticket:
+    """A new request routed to the form's default group. A light agent's is internal-first (§5.1).
+
+    field_values: {field_id: cleaned value} (see tickets.fields.clean_submission).
+    """
+    ticket = build_request(brand, form, requester, submitter, subject, description, field_values,
+                           channel, assisted_by, followup_source, public)
+    _commit()
+    return ticket
+
+
+def create_followup(source, form, requester, subject, description, field_values=None,
+                    channel="web", assisted_by=None) -> Ticket:
+    if source.status != "closed":
+        raise RequestError(409, _("A follow-up can only be created for a closed request."))
+    return create_request(source.brand, form, requester, requester, subject, description, field_values,
+                          channel=channel, assisted_by=assisted_by, followup_source=source)
+
+
+def add_comment(ticket, author, body, public=True, channel="web", assisted_by=None) -> Comment:
+    """Add to the thread. An end user's public comment reopens pending/hold/solved (§4);
+    agents' and light agents' never change the status (§5.5); closed requests refuse (409)."""
+    body = check_body(body)
+    if ticket.status == "closed":
+        raise RequestError(409, _("This request is closed. You can create a follow-up request instead."))
+    brand = ticket.brand
+    public = policy.comment_is_public(author, brand, public)
+    comment = Comment(ticket_id=ticket.id, author_id=author.id, body=body, is_public=public,
+                      channel=channel, assisted_by_id=_id(assisted_by), created_at=utcnow())
+    db.session.add(comment)
+    if public and not ticket.is_public:
+        ticket.is_public = True
+    if public and ticket.status in REOPENED_BY_END_USER and policy.comment_reopens(author, brand):
+        _set_status(ticket, "open", author, assisted_by)
+    _touch(ticket)
+    _commit()
+    return comment
+
+
+def set_status(ticket, status: str, actor, assisted_by=None) -> None:
+    """Change the status with its history line; callers check who may (policy)."""
+    if ticket.status == "closed":
+        raise RequestError(409, _("This request is closed and cannot change any more."))
+    _set_status(ticket, status, actor, assisted_by)
+    _touch(ticket)
+    _commit()
+
+
+def mark_solved(ticket, person, assisted_by=None) -> None:
+    """The requester marks their request solved (no required_to_solve check for them, §4)."""
+    if ticket.status in ("solved", "closed"):
+        raise RequestError(409, _("This request is already solved."))
+    set_status(ticket, "solved", person, assisted_by)
+
+
+def rate(ticket, person, score: str, comment: str | None = None) -> None:
+    if score not in ("good", "bad"):
+        raise RequestError(422, _("Please choose good or bad."))
+    if ticket.status != "solved":
+        raise RequestError(409, _("You can rate this request once it is solved."))
+    comment = (comment or "").strip() or None
+    if comment is not None and len(comment) > MAX_BODY:
+        raise RequestError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
+    record_event(ticket, person, "rating", ticket.rating, score)
+    ticket.rating, ticket.rating_comment, ticket.rated_at = score, comment, utcnow()
+    _touch(ticket)
+    _commit()
+
+
+def close_solved(now=None) -> list[Ticket]:
+    """Close every request solved more than its brand's auto_close_solved_after_days ago (cron)."""
+    now = now or utcnow()
+    closed = []
+    for brand in db.session.scalars(select(Brand).order_by(Brand.id)):
+        cutoff = now - timedelta(days=settings_for(brand).auto_close_solved_after_days)
+        tickets = db.session.scalars(select(Ticket).where(
+            Ticket.brand_id == brand.id, Ticket.status == "solved", Ticket.solved_at <= cutoff,
+        ).order_by(Ticket.id))
+        for ticket in tickets:
+            _set_status(ticket, "closed", None)
+            ticket.updated_at = now
+            closed.append(ticket)
+    _commit()
+    return closed
+
+
+# Drafts (DESIGN §4): an unfinished request form, resumed from My activities.
+
+def save_draft(brand, user, form, subject, data, draft=None, channel="web", assisted_by=None) -> Draft:
+    subject = (subject or "").strip()
+    if len(subject) > MAX_SUBJECT:
+        raise RequestError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
+    if len(data.get("description") or "") > MAX_BODY:
+        raise RequestError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
+    if draft is None:
+        draft = Draft(brand_id=brand.id, user_id=user.id, form_id=form.id, channel=channel,
+                      assisted_by_id=_id(assisted_by))
+        db.session.add(draft)
+    draft.form_id = form.id
+    draft.subject = subject
+    draft.data = data
+    draft.updated_at = utcnow()
+    _commit()
+    return draft
+
+
+def submit_draft(draft, form, requester, submitter, subject, description, field_values=None,
+                 channel="web", assisted_by=None) -> Ticket:
+    """Create the request and remove the draft, in one transaction."""
+    ticket = build_request(draft_brand(draft), form, requester, submitter, subject, description,
+                           field_values, channel, assisted_by)
+    db.session.delete(draft)
+    _commit()
+    return ticket
+
+
+def delete_draft(draft) -> None:
+    db.session.delete(draft)
+    _commit()
+
+
+def draft_brand(draft) -> Brand:
+    return db.session.get(Brand, draft.brand_id)
