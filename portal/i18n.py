@@ -5,13 +5,15 @@ import subprocess
 import sys
 
 import click
-from flask import Blueprint, current_app, g, redirect, request, session
+from flask import Blueprint, current_app, g, has_request_context, redirect, request, session
 from flask_login import current_user
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     url_locale = g.get("url_locale")
     if url_locale in languages:
