@@ -58,6 +58,11 @@ def help_centre_person():
     return current_user if current_user.is_authenticated else None
 
 
+def assisting_agent():
+    """The agent acting for the help-centre person (assisted service), recorded as assisted_by."""
+    return None
+
+
 def role_of(person, brand) -> str | None:
     return person.role_in(brand) if person is not None else None
 
@@ -235,3 +240,48 @@ def in_group(person, group_id) -> bool:
         return False
     return db.session.scalar(select(GroupMember.id).where(
         GroupMember.group_id == group_id, GroupMember.user_id == person.id).limit(1)) is not None
+
+
+# --- Agent workspace (DESIGN §6) — owned by the workspace; the help-centre rules are above. ---
+
+# Full agents change tickets and may be assigned; light agents only read and write internal notes.
+ASSIGNABLE_ROLES = ("agent", "admin")
+
+
+def can_use_workspace(person, brand) -> bool:
+    return is_staff(person, brand)
+
+
+def is_full_agent(person, brand) -> bool:
+    return role_of(person, brand) in ASSIGNABLE_ROLES
+
+
+def sees_all_workspace_tickets(person, brand) -> bool:
+    """Agents see every ticket of the brand; light agents their groups' unless the brand allows all."""
+    role = role_of(person, brand)
+    if role == "light_agent":
+        return bool(settings_for(brand).light_agents_see_all_tickets)
+    return role in ASSIGNABLE_ROLES
+
+
+def can_view_in_workspace(person, brand, ticket, group_ids) -> bool:
+    """group_ids: the person's groups in this brand (loaded once by the caller)."""
+    if ticket.brand_id != brand.id or not can_use_workspace(person, brand):
+        return False
+    return (sees_all_workspace_tickets(person, brand) or ticket.group_id in group_ids
+            or ticket.requester_id == person.id)
+
+
+def can_change_ticket(person, brand) -> bool:
+    """Status, group, assignee, priority, type, fields: full agents only (light agents change
+    nothing after creation)."""
+    return is_full_agent(person, brand)
+
+
+def may_be_assigned(role: str | None, in_ticket_group: bool, group_id) -> bool:
+    """Only full agents are assignable: a member of the ticket's group, or any when it has none."""
+    return role in ASSIGNABLE_ROLES and (group_id is None or in_ticket_group)
+
+
+def can_request_assistance(person, brand) -> bool:
+    return is_full_agent(person, brand) and bool(settings_for(brand).supervisor_assistance)

@@ -1,15 +1,220 @@
-from flask import render_template
+"""Help-centre pages: load (brand-scoped) -> ask the policy -> call a service -> render."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
+from jinja2.utils import urlize
+from markupsafe import Markup
 
+from .. import policy
+from ..brands import current_brand
+from ..errors import abort_with
+from ..tickets import fields as ticket_fields
+from ..tickets import queries, services
+from ..tickets.models import STATUSES
 from . import bp
+from .forms import ActionForm, CommentForm, RatingForm, RequestForm
+
+
+@bp.app_template_filter("plain_text")
+def plain_text(text):
+    """Plain-text comments: escaped, links and line breaks kept (DESIGN §12)."""
+    html = urlize(text or "", rel="nofollow noopener noreferrer", target="_blank")
+    return Markup(html.replace("\r\n", "\n").replace("\n", "<br>\n"))
+
+
+def _service_call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except services.RequestError as error:
+        abort_with(error.status, error.message)
 
 
 @bp.get("/")
 def home():
-    return render_template("helpcenter/home.html")
+    return render_template("helpcenter/home.html", forms=queries.portal_forms(current_brand))
 
+
+# New request (and resuming a draft, and a follow-up of a closed request)
+
+def _load_request_form(person):
+    """The form named in the query (or the draft's / the follow-up source's), checked."""
+    draft = queries.draft_of(current_brand, person, request.args.get("draft_id", type=int))
+    if "draft_id" in request.args and draft is None:
+        abort(404)
+    source = None
+    if "followup_of" in request.args:
+        source = queries.request_in_brand(current_brand, request.args.get("followup_of", type=int) or 0)
+        if source is None:
+            abort(404)
+        policy.require(person, current_brand, policy.CREATE_FOLLOWUP, ticket=source)
+    form_id = request.args.get("ticket_form_id", type=int)
+    if form_id is None:
+        form_id = draft.form_id if draft else (source.form_id if source else None)
+    if form_id is None:
+        abort(redirect(url_for("helpcenter.home")))
+    form = queries.form_in_brand(current_brand, form_id)
+    if form is None:
+        # Unknown here: staff without help-centre access still go to the workspace with it.
+        policy.require(person, current_brand, policy.USE_REQUESTS)
+        abort(404)
+    policy.require(person, current_brand, policy.SUBMIT_FORM, form=form)
+    return form, draft, source
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@login_required
+def new_request():
+    person = policy.help_centre_person()
+    form, draft, source = _load_request_form(person)
+    page = RequestForm()
+    status = 200
+    if request.method == "GET":
+        values = {}
+        if draft is not None:
+            page.subject.data = draft.subject
+            page.description.data = draft.data.get("description", "")
+            values = ticket_fields.draft_values(draft.data)
+        views = ticket_fields.form_views(form, values=values)
+    elif "save_draft" in request.form:
+        values, _views = ticket_fields.clean_submission(form, request.form, enforce_required=False)
+        data = {"description": page.description.data or "", "fields": {str(k): v for k, v in values.items()}}
+        _service_call(services.save_draft, current_brand, person, form, page.subject.data, data,
+                      draft=draft, assisted_by=policy.assisting_agent())
+        flash(_("Your draft is saved. You can finish it from My activities."), "success")
+        return redirect(url_for("helpcenter.my_activities", tab="drafts"))
+    else:
+        values, views = ticket_fields.clean_submission(form, request.form)
+        page_valid = page.validate()
+        if page_valid and not any(v.error for v in views):
+            return _submit(person, form, page, values, draft, source)
+        status = 422
+    return render_template("helpcenter/new_request.html", form=form, page=page, views=views, draft=draft,
+                           source=source, warn_sensitive=policy.warn_sensitive_form(person, current_brand, form),
+                           light_agent=policy.role_of(person, current_brand) == "light_agent"), status
+
+
+def _submit(person, form, page, values, draft, source):
+    assisted_by = policy.assisting_agent()
+    common = dict(subject=page.subject.data, description=page.description.data, field_values=values,
+                  assisted_by=assisted_by)
+    if draft is not None:
+        ticket = _service_call(services.submit_draft, draft, form, person, person, **common)
+    elif source is not None:
+        ticket = _service_call(services.create_followup, source, form, person, **common)
+    else:
+        ticket = _service_call(services.create_request, current_brand, form, person, person, **common)
+    if not ticket.is_public:
+        # A light agent's request is an internal note: it lives in the workspace (§5.1).
+        flash(_("Your request was created as an internal note; find it in the agent workspace."), "info")
+        return redirect(url_for("agent.ticket", ticket_id=ticket.id))
+    flash(_("Your request was submitted."), "success")
+    return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
+
+
+@bp.post("/drafts/<int:draft_id>/delete")
+@login_required
+def delete_draft(draft_id):
+    draft = queries.draft_of(current_brand, policy.help_centre_person(), draft_id)
+    if draft is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _service_call(services.delete_draft, draft)
+    flash(_("The draft was deleted."), "success")
+    return redirect(url_for("helpcenter.my_activities", tab="drafts"))
+
+
+# My activities
 
 @bp.get("/requests")
 @login_required
 def my_activities():
-    return render_template("helpcenter/home.html")
+    person = policy.help_centre_person()
+    tab = request.args.get("tab", "requested")
+    if tab not in queries.ACTIVITY_TABS:
+        tab = "requested"
+    status = request.args.get("status") or None
+    if status not in STATUSES:
+        status = None
+    page = queries.my_requests(current_brand, person, tab=tab, status=status,
+                               page=request.args.get("page", 1, type=int),
+                               per_page=min(request.args.get("per_page", queries.PER_PAGE, type=int) or 1, 100))
+    return render_template("helpcenter/my_activities.html", page=page, tab=tab, status=status,
+                           statuses=STATUSES, delete_form=ActionForm())
+
+
+# Request page
+
+def _load_ticket(ticket_id, action):
+    ticket = queries.request_in_brand(current_brand, ticket_id)
+    if ticket is None:
+        abort(404)
+    person = policy.help_centre_person()
+    policy.require(person, current_brand, policy.VIEW_REQUEST, ticket=ticket)
+    if action != policy.VIEW_REQUEST:
+        policy.require(person, current_brand, action, ticket=ticket)
+    return ticket, person
+
+
+def _render_request(ticket, person, comment_form=None, rating_form=None, status=200, error=None):
+    def allowed(action):
+        return policy.can(person, current_brand, action, ticket=ticket)
+
+    if rating_form is None:
+        rating_form = RatingForm(formdata=None, score=ticket.rating, comment=ticket.rating_comment)
+    return render_template(
+        "helpcenter/request.html", ticket=ticket, thread=queries.public_thread(ticket),
+        field_values=ticket_fields.request_field_values(queries.field_values_of(ticket)),
+        comment_form=comment_form or CommentForm(formdata=None), rating_form=rating_form,
+        action_form=ActionForm(), error=error,
+        can_comment=allowed(policy.COMMENT), can_solve=allowed(policy.MARK_SOLVED),
+        can_rate=allowed(policy.RATE), can_followup=allowed(policy.CREATE_FOLLOWUP),
+    ), status
+
+
+@bp.get("/requests/<int:ticket_id>")
+@login_required
+def request_page(ticket_id):
+    ticket, person = _load_ticket(ticket_id, policy.VIEW_REQUEST)
+    return _render_request(ticket, person)
+
+
+@bp.post("/requests/<int:ticket_id>/comments")
+@login_required
+def add_comment(ticket_id):
+    ticket, person = _load_ticket(ticket_id, policy.VIEW_REQUEST)
+    decision = policy.decide(person, current_brand, policy.COMMENT, ticket=ticket)
+    if decision.status == 409:
+        # The page itself offers the follow-up link for a closed request.
+        return _render_request(ticket, person, status=409, error=decision.reason)
+    policy.require(person, current_brand, policy.COMMENT, ticket=ticket)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        return _render_request(ticket, person, comment_form=form, status=422)
+    _service_call(services.add_comment, ticket, person, form.body.data, public=True,
+                  assisted_by=policy.assisting_agent())
+    flash(_("Your comment was added."), "success")
+    return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
+
+
+@bp.post("/requests/<int:ticket_id>/solve")
+@login_required
+def mark_solved(ticket_id):
+    ticket, person = _load_ticket(ticket_id, policy.MARK_SOLVED)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    _service_call(services.mark_solved, ticket, person, assisted_by=policy.assisting_agent())
+    flash(_("Your request is marked as solved."), "success")
+    return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
+
+
+@bp.post("/requests/<int:ticket_id>/rating")
+@login_required
+def rate(ticket_id):
+    ticket, person = _load_ticket(ticket_id, policy.RATE)
+    form = RatingForm()
+    if not form.validate_on_submit():
+        return _render_request(ticket, person, rating_form=form, status=422)
+    _service_call(services.rate, ticket, person, form.score.data, form.comment.data)
+    flash(_("Thank you for your rating."), "success")
+    return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))

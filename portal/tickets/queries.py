@@ -1,0 +1,71 @@
+"""Read queries for request lists and pages: brand-scoped, eager-loaded, a constant query count."""
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from .models import Comment, Draft, FormField, Ticket, TicketCollaborator, TicketFieldValue, TicketForm
+
+PER_PAGE = 25
+ACTIVITY_TABS = ("requested", "ccd", "drafts")
+
+
+def my_requests(brand, person, tab: str = "requested", status: str | None = None,
+                page: int = 1, per_page: int = PER_PAGE):
+    """My activities: requests I asked for or am copied on (public ones only: a light agent's
+    internal-first requests are not in the request portal, §5.1), or my drafts. Two queries."""
+    if tab == "drafts":
+        query = (select(Draft).where(Draft.brand_id == brand.id, Draft.user_id == person.id)
+                 .options(joinedload(Draft.form)).order_by(Draft.updated_at.desc(), Draft.id.desc()))
+        return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    query = select(Ticket).where(Ticket.brand_id == brand.id, Ticket.is_public.is_(True))
+    if tab == "ccd":
+        query = query.where(exists().where(TicketCollaborator.ticket_id == Ticket.id,
+                                           TicketCollaborator.user_id == person.id))
+    else:
+        query = query.where(Ticket.requester_id == person.id)
+    if status:
+        query = query.where(Ticket.status == status)
+    query = query.options(joinedload(Ticket.requester)).order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def request_in_brand(brand, ticket_id: int):
+    """A ticket of this brand, with what the policy reads (collaborators), or None."""
+    return db.session.scalar(select(Ticket).where(Ticket.id == ticket_id, Ticket.brand_id == brand.id)
+                             .options(selectinload(Ticket.collaborators)))
+
+
+def public_thread(ticket) -> list[Comment]:
+    return list(db.session.scalars(
+        select(Comment).where(Comment.ticket_id == ticket.id, Comment.is_public.is_(True))
+        .options(joinedload(Comment.author)).order_by(Comment.id)))
+
+
+def field_values_of(ticket) -> list[TicketFieldValue]:
+    return list(db.session.scalars(
+        select(TicketFieldValue).where(TicketFieldValue.ticket_id == ticket.id)
+        .options(joinedload(TicketFieldValue.field))))
+
+
+def form_in_brand(brand, form_id):
+    """A form of this brand with its fields and conditions, or None."""
+    if form_id is None:
+        return None
+    return db.session.scalar(select(TicketForm).where(TicketForm.id == form_id, TicketForm.brand_id == brand.id)
+                             .options(selectinload(TicketForm.form_fields).joinedload(FormField.field),
+                                      selectinload(TicketForm.conditions), joinedload(TicketForm.default_group)))
+
+
+def portal_forms(brand):
+    """Active end-user forms of the brand, in order (the help-centre home)."""
+    return list(db.session.scalars(
+        select(TicketForm).where(TicketForm.brand_id == brand.id, TicketForm.active.is_(True),
+                                 TicketForm.end_user_visible.is_(True))
+        .order_by(TicketForm.position, TicketForm.name)))
+
+
+def draft_of(brand, person, draft_id):
+    if draft_id is None:
+        return None
+    return db.session.scalar(select(Draft).where(Draft.id == draft_id, Draft.brand_id == brand.id,
+                                                 Draft.user_id == person.id))

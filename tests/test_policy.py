@@ -1,0 +1,203 @@
+"""The policy as a table: every role x agents_manage_requests x action x request status.
+
+The expected outcomes are written out by hand below, not computed: a change in the rules must
+change this table. Codes: "." allowed, "L" sign in first (401), "N" not found (404),
+"F" forbidden (403), "C" conflict with the request's state (409), "W" off to the agent workspace.
+"""
+import pytest
+
+from portal import policy
+from portal.brands.models import GroupMember
+from portal.extensions import db
+from tests.helpcenter.conftest import build_brand, make_ticket, make_world, world  # noqa: F401 (fixtures)
+
+STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+TICKET_ACTIONS = ("view_request", "comment", "mark_solved", "rate", "create_followup")
+
+# (person, agents_manage_requests): statuses new/open/pending/hold/solved/closed for each of
+#                                   view_request   comment   mark_solved   rate   create_followup
+EXPECTED_TICKET = {
+    ("anonymous", "off"):             "LLLLLL LLLLLL LLLLLL LLLLLL LLLLLL",
+    ("anonymous", "on"):              "LLLLLL LLLLLL LLLLLL LLLLLL LLLLLL",
+    ("non_member", "off"):            "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+    ("non_member", "on"):             "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+    ("end_user:requester", "off"):    "...... .....C ....CC CCCC.C CCCCC.",
+    ("end_user:requester", "on"):     "...... .....C ....CC CCCC.C CCCCC.",
+    ("end_user:cc", "off"):           "...... .....C FFFFFF FFFFFF FFFFFF",
+    ("end_user:cc", "on"):            "...... .....C FFFFFF FFFFFF FFFFFF",
+    ("end_user:other", "off"):        "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+    ("end_user:other", "on"):         "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+    ("light_agent:requester", "off"): "WWWWWW WWWWWW WWWWWW WWWWWW WWWWWW",
+    ("light_agent:requester", "on"):  "...... .....C FFFFFF FFFFFF CCCCC.",
+    ("light_agent:other", "off"):     "WWWWWW WWWWWW WWWWWW WWWWWW WWWWWW",
+    ("light_agent:other", "on"):      "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+    ("agent:requester", "off"):       "WWWWWW WWWWWW WWWWWW WWWWWW WWWWWW",
+    ("agent:requester", "on"):        "...... .....C FFFFFF FFFFFF CCCCC.",
+    ("agent:other", "off"):           "WWWWWW WWWWWW WWWWWW WWWWWW WWWWWW",
+    ("agent:other", "on"):            "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+    ("admin:requester", "off"):       "WWWWWW WWWWWW WWWWWW WWWWWW WWWWWW",
+    ("admin:requester", "on"):        "...... .....C FFFFFF FFFFFF CCCCC.",
+    ("admin:other", "off"):           "WWWWWW WWWWWW WWWWWW WWWWWW WWWWWW",
+    ("admin:other", "on"):            "NNNNNN NNNNNN NNNNNN NNNNNN NNNNNN",
+}
+
+# (role, agents_manage_requests): use_help_centre_requests, submit end-user form, submit agent-only form
+EXPECTED_FORMS = {
+    ("anonymous", "off"): "LLL", ("anonymous", "on"): "LLL",
+    ("non_member", "off"): "FFN", ("non_member", "on"): "FFN",
+    ("end_user", "off"): "..N", ("end_user", "on"): "..N",
+    ("light_agent", "off"): "WWW", ("light_agent", "on"): "..N",
+    ("agent", "off"): "WWW", ("agent", "on"): "..N",
+    ("admin", "off"): "WWW", ("admin", "on"): "..N",
+}
+
+
+def code(decision) -> str:
+    if decision.allowed:
+        return "."
+    if decision.to_workspace:
+        assert decision.status == 302
+        return "W"
+    if decision.status in (403, 409):
+        assert decision.reason, "a refusal the person can act on says why"
+    return {401: "L", 404: "N", 403: "F", 409: "C"}[decision.status]
+
+
+@pytest.fixture
+def worlds(make_brand, make_user, make_group):
+    return {
+        "off": build_brand(make_brand, make_user, make_group, "off"),
+        "on": build_brand(make_brand, make_user, make_group, "on", agents_manage_requests=True),
+    }
+
+
+def person_of(w, name):
+    return {"anonymous": None, "non_member": w.outsider, "end_user": w.user, "light_agent": w.light,
+            "agent": w.agent, "admin": w.admin}[name]
+
+
+def test_ticket_actions_table(worlds, make_ticket):
+    mismatches = []
+    for (who, setting), expected in EXPECTED_TICKET.items():
+        w = worlds[setting]
+        role, _, relation = who.partition(":")
+        person = person_of(w, role)
+        requester = person if relation == "requester" else w.other
+        ccs = [person] if relation == "cc" else []
+        got_by_action = []
+        for action in TICKET_ACTIONS:
+            codes = ""
+            for status in STATUSES:
+                ticket = make_ticket(w, requester, status=status, assignee=w.agent, ccs=ccs)
+                codes += code(policy.decide(person, w.brand, action, ticket=ticket))
+            got_by_action.append(codes)
+        got = " ".join(got_by_action)
+        if got != expected:
+            mismatches.append(f"{who} {setting}: expected {expected!r}, got {got!r}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_forms_table(worlds):
+    mismatches = []
+    for (role, setting), expected in EXPECTED_FORMS.items():
+        w = worlds[setting]
+        person = person_of(w, role)
+        got = (code(policy.decide(person, w.brand, policy.USE_REQUESTS))
+               + code(policy.decide(person, w.brand, policy.SUBMIT_FORM, form=w.general))
+               + code(policy.decide(person, w.brand, policy.SUBMIT_FORM, form=w.incident)))
+        if got != expected:
+            mismatches.append(f"{role} {setting}: expected {expected!r}, got {got!r}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_another_brands_request_and_form_are_not_found(worlds, make_ticket):
+    on, off = worlds["on"], worlds["off"]
+    ticket = make_ticket(off, off.user)
+    assert code(policy.decide(on.user, on.brand, policy.VIEW_REQUEST, ticket=ticket)) == "N"
+    assert code(policy.decide(on.user, on.brand, policy.SUBMIT_FORM, form=off.general)) == "N"
+    assert code(policy.decide(off.user, off.brand, policy.VIEW_REQUEST, ticket=ticket)) == "."
+
+
+def test_mark_solved_needs_an_assignee_and_the_setting(make_world, make_ticket):
+    w = make_world("solve")
+    unassigned = make_ticket(w, w.user, status="open")
+    assert code(policy.decide(w.user, w.brand, policy.MARK_SOLVED, ticket=unassigned)) == "C"
+    assigned = make_ticket(w, w.user, status="open", assignee=w.agent)
+    assert code(policy.decide(w.user, w.brand, policy.MARK_SOLVED, ticket=assigned)) == "."
+    w.brand.settings = {"end_users_can_solve": False}
+    db.session.commit()
+    assert code(policy.decide(w.user, w.brand, policy.MARK_SOLVED, ticket=assigned)) == "F"
+
+
+def test_rating_follows_the_setting(make_world, make_ticket):
+    w = make_world("rate", satisfaction_ratings=False)
+    ticket = make_ticket(w, w.user, status="solved", assignee=w.agent)
+    assert code(policy.decide(w.user, w.brand, policy.RATE, ticket=ticket)) == "F"
+    w.brand.settings = {"satisfaction_ratings": True}
+    db.session.commit()
+    assert code(policy.decide(w.user, w.brand, policy.RATE, ticket=ticket)) == "."
+
+
+def test_internal_only_request_is_not_in_the_request_portal(make_world, make_ticket):
+    w = make_world("internal", agents_manage_requests=True)
+    light_request = make_ticket(w, w.light, status="new", public=False)
+    assert code(policy.decide(w.light, w.brand, policy.VIEW_REQUEST, ticket=light_request)) == "W"
+    user_request = make_ticket(w, w.user, status="new", public=False)
+    assert code(policy.decide(w.user, w.brand, policy.VIEW_REQUEST, ticket=user_request)) == "N"
+
+
+def test_roles_are_read_in_the_current_brand(make_world, make_user, make_ticket):
+    """agent@ of brand A is an ordinary end user in brand B (setting off there)."""
+    a = make_world("a", agents_manage_requests=False)
+    b = make_world("b")
+    agent = a.agent
+    db.session.add(b.brand)
+    from portal.models import Membership
+
+    db.session.add(Membership(user_id=agent.id, brand_id=b.brand.id, role="end_user"))
+    db.session.commit()
+    db.session.refresh(agent)
+    ticket = make_ticket(b, agent, status="solved", assignee=b.agent)
+    assert policy.decide(agent, b.brand, policy.RATE, ticket=ticket).allowed
+    assert policy.comment_reopens(agent, b.brand)
+    assert policy.comment_is_public(agent, b.brand)
+    assert code(policy.decide(agent, a.brand, policy.USE_REQUESTS)) == "W"
+    assert code(policy.decide(agent, b.brand, policy.USE_REQUESTS)) == "."
+
+
+def test_comment_rules_by_role(world):
+    w = world
+    assert policy.comment_is_public(w.user, w.brand) and policy.comment_reopens(w.user, w.brand)
+    assert not policy.comment_is_public(w.light, w.brand) and not policy.comment_reopens(w.light, w.brand)
+    assert policy.comment_is_public(w.agent, w.brand) and not policy.comment_reopens(w.agent, w.brand)
+    assert not policy.comment_reopens(w.admin, w.brand)
+
+
+def test_internal_notes_for_agent_requesters(make_world, make_ticket):
+    w = make_world("notes", agents_manage_requests=True)
+    own_in_other_group = make_ticket(w, w.agent, group=w.security)
+    others = make_ticket(w, w.user, group=w.security)
+    assert policy.sees_internal_notes(w.agent, w.brand, own_in_other_group)
+    assert not policy.sees_internal_notes(w.user, w.brand, others)
+    w.brand.settings = {"agents_manage_requests": True, "hide_internal_notes_from_agent_requesters": True}
+    db.session.commit()
+    assert not policy.sees_internal_notes(w.agent, w.brand, own_in_other_group)
+    assert policy.sees_internal_notes(w.agent, w.brand, others)
+    db.session.add(GroupMember(group_id=w.security.id, user_id=w.agent.id))
+    db.session.commit()
+    assert policy.sees_internal_notes(w.agent, w.brand, own_in_other_group)
+
+
+def test_sensitive_form_warning(make_world):
+    w = make_world("warn", agents_manage_requests=True)
+    assert policy.warn_sensitive_form(w.agent, w.brand, w.security_report)
+    assert not policy.warn_sensitive_form(w.agent, w.brand, w.general)
+    assert not policy.warn_sensitive_form(w.user, w.brand, w.security_report)
+    w.brand.settings = {"agents_manage_requests": True, "hide_internal_notes_from_agent_requesters": True}
+    db.session.commit()
+    assert not policy.warn_sensitive_form(w.agent, w.brand, w.security_report)
+
+
+def test_unknown_action_is_a_programming_error(world):
+    with pytest.raises(ValueError):
+        policy.decide(world.user, world.brand, "fly")
