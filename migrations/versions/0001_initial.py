@@ -1,0 +1,397 @@
+"""initial
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-23 01:04:42.655145
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('brands',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=40), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('colour', sa.String(length=7), nullable=False),
+    sa.Column('logo_url', sa.String(length=300), nullable=True),
+    sa.Column('host_mapping', sa.String(length=253), nullable=True),
+    sa.Column('settings', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_brands')),
+    sa.UniqueConstraint('host_mapping', name=op.f('uq_brands_host_mapping')),
+    sa.UniqueConstraint('slug', name=op.f('uq_brands_slug'))
+    )
+    op.create_table('signin_failures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('ip_address', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_signin_failures'))
+    )
+    with op.batch_alter_table('signin_failures', schema=None) as batch_op:
+        batch_op.create_index('ix_signin_failures_email_at', ['email', 'created_at'], unique=False)
+        batch_op.create_index('ix_signin_failures_ip_at', ['ip_address', 'created_at'], unique=False)
+
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('username', sa.String(length=80), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('address', sa.String(length=300), nullable=True),
+    sa.Column('locale', sa.String(length=5), nullable=True),
+    sa.Column('password_hash', sa.String(length=255), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
+    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
+    )
+    op.create_table('audit_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('on_behalf_of_id', sa.Integer(), nullable=True),
+    sa.Column('brand_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=80), nullable=False),
+    sa.Column('object_type', sa.String(length=40), nullable=True),
+    sa.Column('object_id', sa.Integer(), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_events_actor_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_audit_events_brand_id_brands'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['on_behalf_of_id'], ['users.id'], name=op.f('fk_audit_events_on_behalf_of_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+    )
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
+
+    op.create_table('groups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('sensitive', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_groups_brand_id_brands'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_groups')),
+    sa.UniqueConstraint('brand_id', 'name', name=op.f('uq_groups_brand_id'))
+    )
+    with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_groups_brand_id'), ['brand_id'], unique=False)
+
+    op.create_table('memberships',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('can_assist', sa.Boolean(), nullable=False),
+    sa.Column('can_register_users', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_memberships_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
+    sa.UniqueConstraint('user_id', 'brand_id', name=op.f('uq_memberships_user_id'))
+    )
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_memberships_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
+
+    op.create_table('ticket_fields',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('field_type', sa.String(length=20), nullable=False),
+    sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('portal_access', sa.String(length=20), nullable=False),
+    sa.Column('required_in_portal', sa.Boolean(), nullable=False),
+    sa.Column('required_to_solve', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_ticket_fields_brand_id_brands'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_fields'))
+    )
+    with op.batch_alter_table('ticket_fields', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_fields_brand_id'), ['brand_id'], unique=False)
+
+    op.create_table('user_sessions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(), nullable=False),
+    sa.Column('user_agent', sa.String(length=300), nullable=True),
+    sa.Column('ip_address', sa.String(length=64), nullable=True),
+    sa.Column('assist_interaction_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
+    sa.UniqueConstraint('key', name=op.f('uq_user_sessions_key'))
+    )
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_sessions_user_id'), ['user_id'], unique=False)
+
+    op.create_table('group_members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('is_supervisor', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_group_members_group_id_groups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_group_members_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_members')),
+    sa.UniqueConstraint('group_id', 'user_id', name=op.f('uq_group_members_group_id'))
+    )
+    with op.batch_alter_table('group_members', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_group_members_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_group_members_user_id'), ['user_id'], unique=False)
+
+    op.create_table('ticket_forms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('end_user_visible', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('default_group_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_ticket_forms_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['default_group_id'], ['groups.id'], name=op.f('fk_ticket_forms_default_group_id_groups'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_forms'))
+    )
+    with op.batch_alter_table('ticket_forms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_forms_brand_id'), ['brand_id'], unique=False)
+
+    op.create_table('drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('assisted_by_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assisted_by_id'], ['users.id'], name=op.f('fk_drafts_assisted_by_id_users')),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_drafts_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['form_id'], ['ticket_forms.id'], name=op.f('fk_drafts_form_id_ticket_forms'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_drafts_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drafts'))
+    )
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.create_index('ix_drafts_brand_user', ['brand_id', 'user_id'], unique=False)
+
+    op.create_table('field_conditions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('parent_field_id', sa.Integer(), nullable=False),
+    sa.Column('parent_value', sa.String(length=200), nullable=False),
+    sa.Column('child_field_id', sa.Integer(), nullable=False),
+    sa.Column('audience', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['child_field_id'], ['ticket_fields.id'], name=op.f('fk_field_conditions_child_field_id_ticket_fields'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['form_id'], ['ticket_forms.id'], name=op.f('fk_field_conditions_form_id_ticket_forms'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['parent_field_id'], ['ticket_fields.id'], name=op.f('fk_field_conditions_parent_field_id_ticket_fields'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_field_conditions'))
+    )
+    with op.batch_alter_table('field_conditions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_field_conditions_form_id'), ['form_id'], unique=False)
+
+    op.create_table('form_fields',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=False),
+    sa.Column('field_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['field_id'], ['ticket_fields.id'], name=op.f('fk_form_fields_field_id_ticket_fields'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['form_id'], ['ticket_forms.id'], name=op.f('fk_form_fields_form_id_ticket_forms'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_form_fields')),
+    sa.UniqueConstraint('form_id', 'field_id', name=op.f('uq_form_fields_form_id'))
+    )
+    with op.batch_alter_table('form_fields', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_form_fields_form_id'), ['form_id'], unique=False)
+
+    op.create_table('tickets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('form_id', sa.Integer(), nullable=True),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('priority', sa.String(length=10), nullable=False),
+    sa.Column('type', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('requester_id', sa.Integer(), nullable=False),
+    sa.Column('submitter_id', sa.Integer(), nullable=False),
+    sa.Column('assisted_by_id', sa.Integer(), nullable=True),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('followup_source_id', sa.Integer(), nullable=True),
+    sa.Column('is_public', sa.Boolean(), nullable=False),
+    sa.Column('rating', sa.String(length=10), nullable=True),
+    sa.Column('rating_comment', sa.Text(), nullable=True),
+    sa.Column('rated_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('solved_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_tickets_assignee_id_users')),
+    sa.ForeignKeyConstraint(['assisted_by_id'], ['users.id'], name=op.f('fk_tickets_assisted_by_id_users')),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_tickets_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['followup_source_id'], ['tickets.id'], name=op.f('fk_tickets_followup_source_id_tickets')),
+    sa.ForeignKeyConstraint(['form_id'], ['ticket_forms.id'], name=op.f('fk_tickets_form_id_ticket_forms'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_tickets_group_id_groups'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['requester_id'], ['users.id'], name=op.f('fk_tickets_requester_id_users')),
+    sa.ForeignKeyConstraint(['submitter_id'], ['users.id'], name=op.f('fk_tickets_submitter_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets'))
+    )
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_brand_assignee_status', ['brand_id', 'assignee_id', 'status'], unique=False)
+        batch_op.create_index('ix_tickets_brand_group_status', ['brand_id', 'group_id', 'status'], unique=False)
+        batch_op.create_index('ix_tickets_brand_requester_updated', ['brand_id', 'requester_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_tickets_brand_status_updated', ['brand_id', 'status', 'updated_at'], unique=False)
+        batch_op.create_index('ix_tickets_status_solved_at', ['status', 'solved_at'], unique=False)
+
+    op.create_table('comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('is_public', sa.Boolean(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('assisted_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assisted_by_id'], ['users.id'], name=op.f('fk_comments_assisted_by_id_users')),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_comments_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_comments'))
+    )
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.create_index('ix_comments_ticket_id_id', ['ticket_id', 'id'], unique=False)
+
+    op.create_table('ticket_collaborators',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ticket_collaborators_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_ticket_collaborators_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_collaborators')),
+    sa.UniqueConstraint('ticket_id', 'user_id', name=op.f('uq_ticket_collaborators_ticket_id'))
+    )
+    with op.batch_alter_table('ticket_collaborators', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_collaborators_ticket_id'), ['ticket_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ticket_collaborators_user_id'), ['user_id'], unique=False)
+
+    op.create_table('ticket_events',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('assisted_by_id', sa.Integer(), nullable=True),
+    sa.Column('field', sa.String(length=60), nullable=False),
+    sa.Column('old_value', sa.Text(), nullable=True),
+    sa.Column('new_value', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_ticket_events_actor_id_users')),
+    sa.ForeignKeyConstraint(['assisted_by_id'], ['users.id'], name=op.f('fk_ticket_events_assisted_by_id_users')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ticket_events_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_events'))
+    )
+    with op.batch_alter_table('ticket_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_events_ticket_id'), ['ticket_id'], unique=False)
+
+    op.create_table('ticket_field_values',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('field_id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['field_id'], ['ticket_fields.id'], name=op.f('fk_ticket_field_values_field_id_ticket_fields'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ticket_field_values_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_field_values')),
+    sa.UniqueConstraint('ticket_id', 'field_id', name=op.f('uq_ticket_field_values_ticket_id'))
+    )
+    with op.batch_alter_table('ticket_field_values', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_field_values_ticket_id'), ['ticket_id'], unique=False)
+
+
+
+def downgrade():
+    with op.batch_alter_table('ticket_field_values', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_field_values_ticket_id'))
+
+    op.drop_table('ticket_field_values')
+    with op.batch_alter_table('ticket_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_events_ticket_id'))
+
+    op.drop_table('ticket_events')
+    with op.batch_alter_table('ticket_collaborators', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_collaborators_user_id'))
+        batch_op.drop_index(batch_op.f('ix_ticket_collaborators_ticket_id'))
+
+    op.drop_table('ticket_collaborators')
+    with op.batch_alter_table('comments', schema=None) as batch_op:
+        batch_op.drop_index('ix_comments_ticket_id_id')
+
+    op.drop_table('comments')
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_status_solved_at')
+        batch_op.drop_index('ix_tickets_brand_status_updated')
+        batch_op.drop_index('ix_tickets_brand_requester_updated')
+        batch_op.drop_index('ix_tickets_brand_group_status')
+        batch_op.drop_index('ix_tickets_brand_assignee_status')
+
+    op.drop_table('tickets')
+    with op.batch_alter_table('form_fields', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_form_fields_form_id'))
+
+    op.drop_table('form_fields')
+    with op.batch_alter_table('field_conditions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_field_conditions_form_id'))
+
+    op.drop_table('field_conditions')
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.drop_index('ix_drafts_brand_user')
+
+    op.drop_table('drafts')
+    with op.batch_alter_table('ticket_forms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_forms_brand_id'))
+
+    op.drop_table('ticket_forms')
+    with op.batch_alter_table('group_members', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_group_members_user_id'))
+        batch_op.drop_index(batch_op.f('ix_group_members_group_id'))
+
+    op.drop_table('group_members')
+    with op.batch_alter_table('user_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_sessions_user_id'))
+
+    op.drop_table('user_sessions')
+    with op.batch_alter_table('ticket_fields', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_fields_brand_id'))
+
+    op.drop_table('ticket_fields')
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
+        batch_op.drop_index(batch_op.f('ix_memberships_brand_id'))
+
+    op.drop_table('memberships')
+    with op.batch_alter_table('groups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_groups_brand_id'))
+
+    op.drop_table('groups')
+    with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_brand_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_events_actor_id'))
+
+    op.drop_table('audit_events')
+    op.drop_table('users')
+    with op.batch_alter_table('signin_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_signin_failures_ip_at')
+        batch_op.drop_index('ix_signin_failures_email_at')
+
+    op.drop_table('signin_failures')
+    op.drop_table('brands')
