@@ -1,10 +1,41 @@
-from flask import render_template
-from flask_login import login_required
+"""User search pages: the full page (works without JavaScript) and its as-you-type JSON twin."""
+from flask import jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
-from . import bp
+from ..brands import current_brand
+from ..errors import abort_with
+from . import bp, results, services
+from .models import can_search_users
+
+
+def _find():
+    """Load -> check -> search; returns (query, results)."""
+    if not can_search_users(current_user, current_brand):
+        abort_with(403, _("Only agents and administrators of this brand can search users."))
+    query = request.args.get("q", "")
+    hits = services.search_users(current_brand, query)
+    return query, results.describe(current_brand, hits)
+
+
+def customer_url(user_id: int) -> str:
+    """Customer 360 lives at /<brand>/agent/users/<id> (DESIGN §11)."""
+    return f"{url_for('search.users')}/{user_id}"
 
 
 @bp.get("")
 @login_required
 def users():
-    return render_template("agent/home.html")
+    query, found = _find()
+    return render_template("search/users.html", query=query, results=found, customer_url=customer_url)
+
+
+@bp.get("/suggest")
+@login_required
+def suggest():
+    query, found = _find()
+    html = render_template("search/_results.html", query=query, results=found, customer_url=customer_url)
+    return jsonify(query=query, count=len(found), html=html,
+                   results=[{"id": r.user.id, "name": r.user.name, "email": r.user.email,
+                             "phone": r.user.phone, "role": r.role, "url": customer_url(r.user.id)}
+                            for r in found])

@@ -1,0 +1,161 @@
+"""Turning a user into index terms, and a typed query into the same terms.
+
+Everything is analysed here, in Python, and the index stores plain space-separated terms: the
+query side builds Term queries itself, so no query parser ever sees the user's syntax characters,
+and prefix matching uses edge n-grams stored at index time (a prefix query on a unique field such
+as the e-mail is too slow at 100k users, DESIGN §12).
+"""
+import re
+import unicodedata
+
+import phonenumbers
+
+MAX_QUERY_CHARS = 200
+MAX_QUERY_TOKENS = 8
+MIN_GRAM = 2
+MAX_GRAM = 24
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_WORD = re.compile(r"[a-z0-9]+")
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{3,}$")
+_SEGMENT_BREAKS = ".-_+@"
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accents removed, control characters dropped: 'Hélène' -> 'helene'."""
+    text = _CONTROL.sub(" ", text or "")
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str | None) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def edge_grams(term: str, minimum: int = MIN_GRAM) -> list[str]:
+    """Prefixes of term, from `minimum` characters up to MAX_GRAM, plus the whole term."""
+    grams = [term[:n] for n in range(minimum, min(len(term), MAX_GRAM) + 1)]
+    if len(term) > MAX_GRAM or len(term) < minimum:
+        grams.append(term)
+    return grams
+
+
+def email_suffixes(email: str) -> list[str]:
+    """The e-mail from its start and from every segment start: 'tanaka@example.com', '@example.com'."""
+    starts = [0] + [i for i, c in enumerate(email) if c in _SEGMENT_BREAKS]
+    suffixes = []
+    for i in starts:
+        suffixes.append(email[i:])
+        if email[i] in _SEGMENT_BREAKS and i + 1 < len(email):
+            suffixes.append(email[i + 1:])
+    return list(dict.fromkeys(s for s in suffixes if s))
+
+
+def phone_forms(raw: str | None, regions) -> set[str]:
+    """Digit strings a person may type for this number, read in each of the brands' regions:
+    E.164 without '+', the national significant number, and the national form with trunk prefix."""
+    forms: set[str] = set()
+    if not raw:
+        return forms
+    for region in regions:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if not phonenumbers.is_possible_number(number):
+            continue
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+        forms.add(e164.lstrip("+"))
+        forms.add(str(phonenumbers.national_significant_number(number)))
+        forms.add(re.sub(r"\D", "", national))
+    if not forms:
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) >= 3:
+            forms.add(digits)
+    return forms
+
+
+def exact_phones(raw: str | None, regions) -> set[str]:
+    """E.164 digits only: the one form that identifies a number, for exact-match ranking."""
+    found = set()
+    for region in regions:
+        try:
+            number = phonenumbers.parse(raw or "", region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            found.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+"))
+    return found
+
+
+def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[str, str]:
+    """The fields of one user's document. `user` holds the users table's columns."""
+    email = fold(user["email"]).strip()
+    username = fold(user["username"]).strip()
+    name_words = words(user["name"])
+    address_words = words(user.get("address"))
+    local, _, domain = email.partition("@")
+    email_words = _WORD.findall(email)
+    phones = phone_forms(user.get("phone"), regions)
+
+    grams: list[str] = []
+    for word in name_words + address_words + _WORD.findall(username):
+        grams += edge_grams(word)
+    for suffix in email_suffixes(email) + email_suffixes(username):
+        grams += edge_grams(suffix)
+    for digits in phones:
+        grams += edge_grams(digits, 3)
+        # Any run of 4+ digits inside the number, for "ends with 5678".
+        grams += [digits[i:j] for i in range(1, len(digits)) for j in range(i + 4, len(digits) + 1)]
+
+    exact = {email, username, local} | exact_phones(user.get("phone"), regions)
+    return {
+        "id": str(user["id"]),
+        "brands": " ".join(str(b) for b in sorted(set(brand_ids))),
+        "exact": " ".join(sorted(t for t in exact if t and " " not in t)),
+        "names": " ".join(name_words),
+        "words": " ".join(dict.fromkeys(name_words + address_words + email_words + [local, domain])),
+        "grams": " ".join(dict.fromkeys(grams)),
+    }
+
+
+def clean_query(query: str | None) -> str:
+    """Fold, drop control characters, cap length: what every query goes through first."""
+    return " ".join(fold(query)[:MAX_QUERY_CHARS].split())
+
+
+def query_tokens(cleaned: str) -> list[str]:
+    """Whitespace tokens stripped of quoting and syntax characters, at most MAX_QUERY_TOKENS."""
+    tokens = []
+    for raw in cleaned.split():
+        token = raw.strip("\"'*:()[]{}!?,;^~<>=|&\\")
+        if token and any(c.isalnum() for c in token):
+            tokens.append(token)
+    return tokens[:MAX_QUERY_TOKENS]
+
+
+def query_phone_forms(cleaned: str, region: str) -> set[str]:
+    """Digit strings to look up when the whole query looks like (part of) a phone number."""
+    if not _PHONE_LIKE.match(cleaned):
+        return set()
+    digits = re.sub(r"\D", "", cleaned)
+    if len(digits) < 3:
+        return set()
+    forms = {digits}
+    if cleaned.startswith("+"):
+        return forms
+    if digits.startswith("00"):
+        forms.add(digits[2:])  # international call prefix, as typed in Europe
+    try:
+        number = phonenumbers.parse(cleaned, region)
+        if phonenumbers.is_possible_number(number):
+            forms.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+"))
+    except phonenumbers.NumberParseException:
+        pass
+    return forms
+
+
+def transpositions(token: str) -> list[str]:
+    """'bhor' -> ['hbor', 'bohr', 'bhro']: the typo Levenshtein distance 1 does not cover."""
+    return [token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)
+            if token[i] != token[i + 1]]

@@ -1,0 +1,183 @@
+"""The Whoosh index on disk: generations, the pointer to the live one, the writer lock, queries.
+
+Layout of SEARCH_INDEX_DIR:
+    CURRENT          name of the live generation (replaced atomically by os.replace)
+    gen-<id>/        one complete Whoosh index per rebuild
+    write.lock       held by whoever writes (outbox or swap), across processes
+    reindex.lock     held by the one rebuild running
+    REINDEXING       present while a rebuild runs: outbox rows are then kept for replay
+Whoosh is not crash-safe, so anything unreadable is treated as missing and rebuilt from the
+database (DESIGN §12).
+"""
+import json
+import os
+import shutil
+import socket
+import time
+import uuid
+from contextlib import contextmanager
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, Schema
+from whoosh.query import And, FuzzyTerm, Or, Term
+from whoosh.util.filelock import FileLock
+
+from . import documents
+
+POINTER = "CURRENT"
+MARKER = "REINDEXING"
+WRITE_LOCK = "write.lock"
+REINDEX_LOCK = "reindex.lock"
+STALE_MARKER_SECONDS = 3600
+# Boosts: an identifier typed whole outranks everything, then whole words, then prefixes, typos.
+EXACT_BOOST, WORD_BOOST, GRAM_BOOST, PHONE_BOOST, FUZZY_BOOST = 40.0, 4.0, 2.0, 6.0, 1.0
+
+
+def schema() -> Schema:
+    keyword = dict(lowercase=False, commas=False)
+    return Schema(
+        id=ID(unique=True, stored=True),
+        brands=KEYWORD(**keyword),
+        exact=KEYWORD(scorable=True, **keyword),
+        names=KEYWORD(scorable=True, **keyword),
+        words=KEYWORD(scorable=True, **keyword),
+        grams=KEYWORD(scorable=True, **keyword),
+    )
+
+
+class IndexUnavailable(Exception):
+    """The live index is missing or unreadable: rebuild it from the database."""
+
+
+class LockTimeout(Exception):
+    pass
+
+
+class IndexStore:
+    def __init__(self, base_dir: str):
+        self.base_dir = base_dir
+
+    def _path(self, name: str) -> str:
+        return os.path.join(self.base_dir, name)
+
+    # --- the live generation -------------------------------------------------------------
+    def current_name(self) -> str | None:
+        try:
+            with open(self._path(POINTER), encoding="utf-8") as handle:
+                name = handle.read().strip()
+        except OSError:
+            return None
+        return name if name.startswith("gen-") else None
+
+    def open(self):
+        name = self.current_name()
+        if name is None:
+            raise IndexUnavailable("no live index")
+        try:
+            return whoosh_index.open_dir(self._path(name), schema=schema())
+        except Exception as error:  # any unreadable state is a missing index
+            raise IndexUnavailable(str(error)) from error
+
+    def new_generation(self):
+        os.makedirs(self.base_dir, exist_ok=True)
+        name = f"gen-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+        os.makedirs(self._path(name))
+        return name, whoosh_index.create_in(self._path(name), schema())
+
+    def swap(self, name: str) -> None:
+        """Point CURRENT at `name` atomically; keep the previous generation for searches still
+        reading it, remove older ones. Call with the write lock held."""
+        previous = self.current_name()
+        temporary = self._path(f"{POINTER}.{uuid.uuid4().hex}")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self._path(POINTER))
+        for entry in os.listdir(self.base_dir):
+            if entry.startswith("gen-") and entry not in (name, previous):
+                shutil.rmtree(self._path(entry), ignore_errors=True)
+
+    def discard(self, name: str) -> None:
+        shutil.rmtree(self._path(name), ignore_errors=True)
+
+    # --- one writer at a time, across processes --------------------------------------------
+    def write_lock(self, timeout: float):
+        return self._lock(WRITE_LOCK, timeout)
+
+    def reindex_lock(self, timeout: float):
+        """Held for a whole rebuild: two rebuilds at once would share one REINDEXING marker."""
+        return self._lock(REINDEX_LOCK, timeout)
+
+    @contextmanager
+    def _lock(self, filename: str, timeout: float):
+        os.makedirs(self.base_dir, exist_ok=True)
+        lock = FileLock(self._path(filename))
+        deadline = time.monotonic() + timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() > deadline:
+                raise LockTimeout(self.base_dir)
+            time.sleep(0.02)
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # --- rebuild in progress ---------------------------------------------------------------
+    def mark_reindexing(self) -> None:
+        with open(self._path(MARKER), "w", encoding="utf-8") as handle:
+            json.dump({"pid": os.getpid(), "host": socket.gethostname(), "at": time.time()}, handle)
+
+    def unmark_reindexing(self) -> None:
+        try:
+            os.remove(self._path(MARKER))
+        except FileNotFoundError:
+            pass
+
+    def reindexing(self) -> bool:
+        """True while a live rebuild runs; a marker left by a dead process does not count."""
+        try:
+            with open(self._path(MARKER), encoding="utf-8") as handle:
+                marker = json.load(handle)
+        except (OSError, ValueError):
+            return False
+        if time.time() - float(marker.get("at", 0)) > STALE_MARKER_SECONDS:
+            return False
+        if marker.get("host") == socket.gethostname():
+            try:
+                os.kill(int(marker["pid"]), 0)
+            except (OSError, ValueError, KeyError):
+                return False
+        return True
+
+
+def build_query(cleaned: str, phone_region: str):
+    """(query, fallback) for an already cleaned (folded, capped) text. The query asks every word
+    to match; the fallback (several words only) any of them. (None, None): nothing to look up."""
+    tokens = documents.query_tokens(cleaned)
+    phones = documents.query_phone_forms(cleaned, phone_region)
+    exact_terms = {cleaned} | ({t for t in tokens} if len(tokens) == 1 else set())
+    exact = [Term("exact", t, boost=EXACT_BOOST) for t in exact_terms if t and " " not in t]
+    exact += [Term("exact", p, boost=EXACT_BOOST) for p in phones]
+    if phones:
+        # The whole box is a phone number, typed with spaces or not: match its digits only.
+        return Or(exact + [Term("grams", p[:documents.MAX_GRAM], boost=PHONE_BOOST) for p in phones]), None
+    if not tokens:
+        return None, None
+    per_token = [_token_query(token) for token in tokens]
+    every = per_token[0] if len(per_token) == 1 else And(per_token)
+    return Or(exact + [every]), (Or(per_token) if len(per_token) > 1 else None)
+
+
+def _token_query(token: str):
+    options = [Term("words", token, boost=WORD_BOOST)]
+    if len(token) >= documents.MIN_GRAM:
+        options.append(Term("grams", token[:documents.MAX_GRAM], boost=GRAM_BOOST))
+    parts = documents.words(token)
+    if len(parts) > 1:  # "o'brien", "haru.tan": every piece as a prefix
+        options.append(And([Term("grams", p[:documents.MAX_GRAM], boost=GRAM_BOOST) for p in parts]))
+    if token.isalpha() and len(token) >= 4:
+        options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
+                                 prefixlength=1))
+        options += [Term("names", t, boost=FUZZY_BOOST) for t in documents.transpositions(token)]
+    return Or(options)

@@ -1,0 +1,301 @@
+"""Keeping the index in step with the database, rebuilding it, and answering searches.
+
+The database is the source of truth. A change to a user or a membership writes a SearchOutbox
+row in the same transaction (after_flush); after commit, one writer at a time (a lock file shared
+by every process) applies the outbox to the index and only then deletes the rows. A process that
+dies in between leaves its rows for the next writer, so no update is lost.
+"""
+import logging
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, event, func, insert, inspect, select
+from sqlalchemy.orm import Session
+from whoosh.query import Term
+
+from ..auth.models import User
+from ..brands.models import Brand, Membership
+from ..brands.settings import SETTINGS
+from ..database import write_connection
+from ..extensions import db
+from ..tickets.models import Ticket
+from . import documents
+from .index import IndexStore, IndexUnavailable, LockTimeout, build_query
+from .models import SearchOutbox
+
+log = logging.getLogger(__name__)
+
+INDEXED_USER_FIELDS = ("email", "username", "name", "phone", "address")
+OUTBOX_BATCH = 1000
+READ_CHUNK = 5000
+LOCK_TIMEOUT_SECONDS = 60
+REINDEX_LOCK_TIMEOUT_SECONDS = 600
+DEFAULT_LIMIT = 20
+_DIRTY = "search_outbox_dirty"
+
+
+@dataclass(frozen=True)
+class Hit:
+    user_id: int
+    score: float
+    ticket_id: int | None = None  # set when the hit is the requester of a typed request number
+
+
+def store() -> IndexStore:
+    return IndexStore(current_app.config["SEARCH_INDEX_DIR"])
+
+
+# --- outbox: written in the changing transaction ----------------------------------------------
+def _changed_user_ids(session: Session) -> set[int]:
+    ids = set()
+    for obj in list(session.new) + list(session.deleted):
+        if isinstance(obj, User):
+            ids.add(obj.id)
+        elif isinstance(obj, Membership):
+            ids.add(obj.user_id)
+    for obj in session.dirty:
+        state = inspect(obj)
+        if isinstance(obj, User):
+            if any(state.attrs[f].history.has_changes() for f in INDEXED_USER_FIELDS + ("memberships",)):
+                ids.add(obj.id)
+        elif isinstance(obj, Membership) and session.is_modified(obj):
+            ids.add(obj.user_id)
+            old_user = state.attrs["user_id"].history.deleted
+            ids.update(u for u in old_user if u)
+    ids.discard(None)
+    return ids
+
+
+def _after_flush(session: Session, _flush_context) -> None:
+    ids = _changed_user_ids(session)
+    if ids:
+        session.connection().execute(insert(SearchOutbox.__table__), [{"user_id": i} for i in sorted(ids)])
+        session.info[_DIRTY] = True
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(_DIRTY, False):
+        return
+    try:
+        apply_outbox()
+    except Exception:  # the commit stands; the rows wait for the next writer
+        log.exception("search outbox not applied yet")
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_DIRTY, None)
+
+
+_hooks_installed = False
+
+
+def install_hooks() -> None:
+    global _hooks_installed
+    if _hooks_installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+    _hooks_installed = True
+
+
+# --- reading users from the database into documents --------------------------------------------
+def _brand_regions(conn) -> dict[int, str]:
+    default = SETTINGS["default_phone_region"].default
+    return {brand_id: (settings or {}).get("default_phone_region", default)
+            for brand_id, settings in conn.execute(select(Brand.id, Brand.settings))}
+
+
+def _documents_for(conn, user_filter, regions: dict[int, str]) -> dict[int, dict]:
+    users = User.__table__.c
+    rows = conn.execute(select(users.id, users.email, users.username, users.name, users.phone,
+                               users.address).where(user_filter(users.id))).mappings().all()
+    brands_of: dict[int, list[int]] = {}
+    for user_id, brand_id in conn.execute(select(Membership.user_id, Membership.brand_id)
+                                          .where(user_filter(Membership.user_id))):
+        brands_of.setdefault(user_id, []).append(brand_id)
+    default = SETTINGS["default_phone_region"].default
+    docs = {}
+    for row in rows:
+        brand_ids = brands_of.get(row["id"], [])
+        user_regions = sorted({regions.get(b, default) for b in brand_ids} or {default})
+        docs[row["id"]] = documents.user_document(row, brand_ids, user_regions)
+    return docs
+
+
+# --- applying the outbox -----------------------------------------------------------------------
+def apply_outbox() -> int:
+    """Apply every pending outbox row to the index; returns how many users were updated."""
+    index_store = store()
+    _open_or_rebuild(index_store)
+    applied = 0
+    with index_store.write_lock(LOCK_TIMEOUT_SECONDS):
+        ix = index_store.open()
+        keep_rows = index_store.reindexing()  # a rebuild replays them onto its new generation
+        last_id = 0
+        while True:
+            with db.engine.connect() as conn:
+                rows = conn.execute(select(SearchOutbox.id, SearchOutbox.user_id)
+                                    .where(SearchOutbox.id > last_id)
+                                    .order_by(SearchOutbox.id).limit(OUTBOX_BATCH)).all()
+                if not rows:
+                    break
+                user_ids = {user_id for _, user_id in rows}
+                docs = _documents_for(conn, lambda column: column.in_(user_ids), _brand_regions(conn))
+            writer = ix.writer(timeout=LOCK_TIMEOUT_SECONDS)
+            try:
+                for user_id in user_ids:
+                    if user_id in docs:
+                        writer.update_document(**docs[user_id])
+                    else:
+                        writer.delete_by_term("id", str(user_id))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            last_id = rows[-1][0]
+            if not keep_rows:
+                with write_connection() as conn:
+                    conn.execute(delete(SearchOutbox).where(SearchOutbox.id.in_([r[0] for r in rows])))
+            applied += len(user_ids)
+    return applied
+
+
+# --- rebuilding -------------------------------------------------------------------------------
+def count_users() -> int:
+    with db.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(User)).scalar_one()
+
+
+def reindex(progress=None) -> int:
+    """Rebuild the whole index into a fresh generation and swap it in; searches keep using the
+    old one meanwhile. `progress(n)` is called as users are added. Returns the document count."""
+    index_store = store()
+    with index_store.reindex_lock(REINDEX_LOCK_TIMEOUT_SECONDS):
+        return _reindex_locked(index_store, progress)
+
+
+def _reindex_locked(index_store: IndexStore, progress) -> int:
+    with index_store.write_lock(LOCK_TIMEOUT_SECONDS):
+        index_store.mark_reindexing()
+    name = None
+    try:
+        name, ix = index_store.new_generation()
+        writer = ix.writer(limitmb=256)
+        try:
+            _write_all(writer, progress)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        with index_store.write_lock(LOCK_TIMEOUT_SECONDS):
+            index_store.swap(name)
+            index_store.unmark_reindexing()
+        name = None
+    finally:
+        index_store.unmark_reindexing()
+        if name:
+            index_store.discard(name)
+    apply_outbox()  # replays what changed during the build, onto the new generation
+    with index_store.open().searcher() as searcher:
+        return searcher.doc_count()
+
+
+def _write_all(writer, progress) -> None:
+    users = User.__table__.c
+    last_id = 0
+    while True:
+        # Short reads, chunk by chunk, so writers are never held up for the whole rebuild; what
+        # changes meanwhile is replayed from the outbox after the swap.
+        with db.engine.connect() as conn:
+            ids = conn.execute(select(users.id).where(users.id > last_id).order_by(users.id)
+                               .limit(READ_CHUNK)).scalars().all()
+            if not ids:
+                return
+            docs = _documents_for(conn, lambda column: column.between(ids[0], ids[-1]),
+                                  _brand_regions(conn))
+        for doc in docs.values():
+            writer.add_document(**doc)
+        last_id = ids[-1]
+        if progress:
+            progress(len(ids))
+
+
+def _open_or_rebuild(index_store: IndexStore):
+    try:
+        return index_store.open()
+    except IndexUnavailable as error:
+        log.warning("search index unavailable (%s): rebuilding from the database", error)
+    with index_store.reindex_lock(REINDEX_LOCK_TIMEOUT_SECONDS):
+        try:
+            return index_store.open()  # another process rebuilt it while we waited
+        except IndexUnavailable:
+            _reindex_locked(index_store, None)
+    return index_store.open()
+
+
+def status() -> dict:
+    index_store = store()
+    try:
+        with index_store.open().searcher() as searcher:
+            docs = searcher.doc_count()
+    except IndexUnavailable:
+        docs = None
+    with db.engine.connect() as conn:
+        pending = conn.execute(select(func.count()).select_from(SearchOutbox)).scalar_one()
+    return {"documents": docs, "users": count_users(), "pending": pending,
+            "generation": index_store.current_name(), "reindexing": index_store.reindexing(),
+            "directory": index_store.base_dir}
+
+
+# --- searching ---------------------------------------------------------------------------------
+def search_users(brand, query: str | None, limit: int = DEFAULT_LIMIT) -> list[Hit]:
+    """Members of `brand` matching `query`, best first. Never raises on odd input."""
+    cleaned = documents.clean_query(query)
+    if not cleaned:
+        return []
+    region = (brand.settings or {}).get("default_phone_region", SETTINGS["default_phone_region"].default)
+    primary, fallback = build_query(cleaned, region)
+    hits = _requester_hits(brand, cleaned)
+    for query_object in (primary, fallback):
+        if query_object is None:
+            continue
+        found = _run(query_object, brand.id, limit)
+        if found:
+            hits += found
+            break
+    unique = {}
+    for hit in hits:
+        unique.setdefault(hit.user_id, hit)
+    return list(unique.values())[:limit]
+
+
+def _run(query_object, brand_id: int, limit: int, retry: bool = True) -> list[Hit]:
+    index_store = store()
+    try:
+        ix = _open_or_rebuild(index_store)
+        with ix.searcher() as searcher:
+            # The brand is a filter inside the search, so ranking only ever sees members.
+            results = searcher.search(query_object, filter=Term("brands", str(brand_id)), limit=limit)
+            return [Hit(int(hit["id"]), hit.score) for hit in results]
+    except (IndexUnavailable, LockTimeout):
+        raise
+    except Exception:
+        if not retry:
+            raise
+        log.exception("search index unreadable: rebuilding from the database")
+        reindex()
+        return _run(query_object, brand_id, limit, retry=False)
+
+
+def _requester_hits(brand, cleaned: str) -> list[Hit]:
+    """'#123' or '123' naming a request of this brand finds its requester (DESIGN §7)."""
+    number = cleaned[1:] if cleaned.startswith("#") else cleaned
+    if not number.isdigit() or len(number) > 9:
+        return []
+    row = db.session.execute(
+        select(Ticket.id, Ticket.requester_id)
+        .join(Membership, (Membership.user_id == Ticket.requester_id) & (Membership.brand_id == brand.id))
+        .where(Ticket.id == int(number), Ticket.brand_id == brand.id)
+    ).first()
+    return [Hit(row.requester_id, float("inf"), ticket_id=row.id)] if row else []
