@@ -17,9 +17,11 @@ MIN_PASSWORD_LENGTH = 10
 class AccountError(ValueError):
     """A translated, user-facing reason an account change was refused."""
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
         super().__init__(message)
         self.field = field
+        # 422 for invalid input, 409 when it clashes with another account (taken e-mail, username).
+        self.status = status
 
 
 def normalise_email(email: str) -> str:
@@ -61,11 +63,11 @@ def create_user(email: str, name: str, password: str | None = None, *, username:
     if password is not None:
         check_password_rules(password)
     if email_taken(email):
-        raise AccountError(_("An account already uses this e-mail address."), "email")
+        raise AccountError(_("An account already uses this e-mail address."), "email", 409)
     if username:
         username = username.strip()
         if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-            raise AccountError(_("This username is taken."), "username")
+            raise AccountError(_("This username is taken."), "username", 409)
     user = User(
         email=email,
         username=username or _free_username(email.split("@")[0]),
@@ -100,3 +102,108 @@ def add_membership(user: User, brand, role: str = "end_user", *, can_assist: boo
            old_role=old_role, role=role, can_assist=can_assist,
            can_register_users=can_register_users, reason=reason)
     return membership
+
+
+# --- Self-service accounts (help-centre sign-up, sign-in, profile) ---------------------------
+
+def sign_up(brand, name: str, email: str, password: str, locale: str | None = None) -> User | None:
+    """Create an end user of brand, or None (writing nothing) when the e-mail already has an account,
+    so the page can answer neutrally (DESIGN §2). Raises AccountError for invalid input."""
+    email = normalise_email(email)
+    if email_taken(email):
+        return None
+    user = create_user(email, name, password, locale=locale)
+    add_membership(user, brand, "end_user", actor=user, reason="signup")
+    record("user.signed_up", actor=user, brand=brand, obj=user)
+    return user
+
+
+def membership_at_signin(user: User, brand, self_registration: bool) -> Membership | None:
+    """The user's membership in brand, made at sign-in when the brand is open; None when the brand
+    is restricted and they are not a member. Only called from a POST (a GET never writes)."""
+    membership = user.membership_in(brand)
+    if membership is not None or not self_registration:
+        return membership
+    return add_membership(user, brand, "end_user", actor=user, reason="signin")
+
+
+def check_current_password(user: User, password: str, field: str = "current_password") -> None:
+    from .passwords import verify_password
+
+    if not verify_password(user, password or ""):
+        raise AccountError(_("The current password is not correct."), field)
+
+
+def update_profile(user: User, *, name: str, username: str, phone: str | None, address: str | None,
+                   locale: str | None, brand=None) -> list[str]:
+    """Change the profile fields; returns the names of the fields that changed (audited)."""
+    from flask import current_app
+
+    name = (name or "").strip()
+    username = (username or "").strip()
+    if not name:
+        raise AccountError(_("Enter a name."), "name")
+    if not username:
+        raise AccountError(_("Enter a username."), "username")
+    if locale not in current_app.config["LANGUAGES"]:
+        raise AccountError(_("Choose a language from the list."), "locale")
+    if username.lower() != (user.username or "").lower() and db.session.scalar(
+        select(User.id).where(func.lower(User.username) == username.lower(), User.id != user.id)
+    ):
+        raise AccountError(_("This username is taken."), "username", 409)
+    wanted = {"name": name[:120], "username": username[:80], "phone": (phone or "").strip()[:40] or None,
+              "address": (address or "").strip()[:300] or None, "locale": locale}
+    changed = [key for key, value in wanted.items() if getattr(user, key) != value]
+    for key in changed:
+        setattr(user, key, wanted[key])
+    if changed:
+        record("user.profile_changed", brand=brand, obj=user, fields=changed)
+    return changed
+
+
+def change_password(user: User, current_password: str, new_password: str, brand=None) -> int:
+    """Set a new password after checking the current one; signs out the user's other sessions
+    (DESIGN §1) and returns how many ended."""
+    from .passwords import hash_password
+    from .sessions import end_other_sessions, rotate_session
+
+    check_current_password(user, current_password)
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    ended = end_other_sessions(user)
+    rotate_session()
+    record("user.password_changed", brand=brand, obj=user, other_sessions_ended=ended)
+    return ended
+
+
+def change_email(user: User, new_email: str, current_password: str, brand=None) -> None:
+    """Change the sign-in e-mail; asks the current password (DESIGN §2)."""
+    email = normalise_email(new_email)
+    check_current_password(user, current_password, "email_password")
+    if email == user.email:
+        return
+    if email_taken(email, except_user_id=user.id):
+        raise AccountError(_("An account already uses this e-mail address."), "new_email", 409)
+    old_email, user.email = user.email, email
+    record("user.email_changed", brand=brand, obj=user, old_email=old_email, email=email)
+
+
+def end_own_session(user: User, session_id: int, brand=None) -> bool:
+    """Sign out one of the user's own sessions (the profile's list); False if it is not theirs."""
+    from .models import UserSession
+
+    row = db.session.scalar(select(UserSession).where(UserSession.id == session_id,
+                                                      UserSession.user_id == user.id))
+    if row is None:
+        return False
+    db.session.delete(row)
+    record("session.ended", brand=brand, obj=user, session_id=session_id)
+    return True
+
+
+def end_own_other_sessions(user: User, brand=None) -> int:
+    from .sessions import end_other_sessions
+
+    ended = end_other_sessions(user)
+    record("session.others_ended", brand=brand, obj=user, count=ended)
+    return ended

@@ -1,15 +1,29 @@
-from flask import flash, redirect, render_template, request, url_for
+"""Help-centre accounts: sign in, sign up, sign out, profile (DESIGN §1, §2)."""
+from flask import flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..brands import current_brand
-from ..extensions import db
+from ..errors import abort_with, render_error
+from ..extensions import db, login_manager
 from . import bp
-from .forms import SigninForm
+from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SigninForm, SignupForm
 from .models import User
 from .passwords import burn_time, verify_password
-from .sessions import end_session, start_session
+from .services import (
+    AccountError,
+    change_email,
+    change_password,
+    end_own_other_sessions,
+    end_own_session,
+    membership_at_signin,
+    sign_up,
+    update_profile,
+)
+from .sessions import current_session_row, end_session, sessions_of, start_session
+from .throttle import clear_failures, client_address, record_failure, too_many_failures
 
 
 def _safe_next(default: str) -> str:
@@ -17,22 +31,54 @@ def _safe_next(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
+def _form_status() -> int:
+    return 422 if request.method == "POST" else 200
+
+
+@login_manager.unauthorized_handler
+def ask_to_sign_in():
+    if current_brand and "/api/" not in request.path:
+        here = request.full_path if request.query_string else request.path
+        return redirect(url_for("auth.signin", next=here))
+    return make_response(render_error(401, _("Please sign in.")))
+
+
+# --- Sign in, sign up, sign out ------------------------------------------------------------
+
+def _signin_page(form, error=None, status=200):
+    return render_template("auth/signin.html", form=form, error=error), status
+
+
+def _refusal_message() -> str:
+    # One message for every refusal in this brand, so it never tells whether an e-mail exists.
+    if g.brand_settings.self_registration:
+        return _("Wrong e-mail or password.")
+    return _("Wrong e-mail or password, or this help centre accepts only its members.")
+
+
 @bp.route("/signin", methods=["GET", "POST"])
 def signin():
     form = SigninForm()
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user is None:
-            burn_time(form.password.data)
-        if user is not None and user.active and verify_password(user, form.password.data):
-            start_session(user)
-            db.session.commit()
-            return redirect(_safe_next(url_for("helpcenter.home")))
-        flash(_("Wrong e-mail or password."), "error")
-        return render_template("auth/signin.html", form=form), 401
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/signin.html", form=form), status
+    if not form.validate_on_submit():
+        return _signin_page(form, status=_form_status())
+    email, password, address = form.email.data.strip().lower(), form.password.data, client_address()
+    if too_many_failures(email, address):
+        return _signin_page(form, _("Too many failed sign-ins. Wait a few minutes and try again."), 429)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None:
+        burn_time(password)
+    if user is None or not verify_password(user, password) or not user.active:
+        db.session.rollback()
+        record_failure(email, address)
+        db.session.commit()
+        return _signin_page(form, _refusal_message(), 401)
+    if membership_at_signin(user, current_brand, g.brand_settings.self_registration) is None:
+        db.session.commit()  # keeps an upgraded password hash
+        return _signin_page(form, _refusal_message(), 401)
+    clear_failures(email)
+    start_session(user)
+    db.session.commit()  # the session row, the membership and any upgraded hash together
+    return redirect(_safe_next(url_for("helpcenter.home")))
 
 
 @bp.post("/signout")
@@ -43,12 +89,149 @@ def signout():
     return redirect(url_for("helpcenter.home"))
 
 
-@bp.get("/signup")
+@bp.route("/signup", methods=["GET", "POST"])
 def signup():
-    return render_template("auth/signin.html", form=SigninForm())
+    if not g.brand_settings.self_registration:
+        abort_with(404, _("This help centre does not take sign-ups. Ask its team for an account."))
+    if current_user.is_authenticated:
+        return redirect(url_for("helpcenter.home"))
+    form = SignupForm()
+    if not form.validate_on_submit():
+        return render_template("auth/signup.html", form=form), _form_status()
+    try:
+        user = sign_up(current_brand, form.name.data, form.email.data, form.password.data,
+                       locale=str(get_locale()))
+    except AccountError as error:
+        db.session.rollback()
+        _attach_error(form, error, {})
+        return render_template("auth/signup.html", form=form), error.status
+    if user is None:
+        # The e-mail has an account: answer as neutrally (and as slowly) as a real sign-up.
+        db.session.rollback()
+        burn_time(form.password.data)
+        return render_template("auth/signup_received.html")
+    start_session(user)
+    db.session.commit()
+    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    return redirect(url_for("helpcenter.home"))
+
+
+def _attach_error(form, error: AccountError, aliases: dict[str, str]) -> None:
+    """Show a service's refusal beside the field it is about (or above the form)."""
+    field = form._fields.get(aliases.get(error.field, error.field))
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+# --- Profile -------------------------------------------------------------------------------
+
+def _profile_page(status=200, **forms):
+    if "profile_form" not in forms:
+        forms["profile_form"] = ProfileForm(formdata=None, obj=current_user)
+        forms["profile_form"].locale.data = current_user.locale or str(get_locale())
+    forms.setdefault("password_form", PasswordChangeForm(formdata=None))
+    forms.setdefault("email_form", EmailChangeForm(formdata=None))
+    this_session = current_session_row()
+    return render_template("auth/profile.html", user=current_user, sessions=sessions_of(current_user),
+                           this_session_id=this_session.id if this_session else None, **forms), status
+
+
+def _refuse_while_assisting():
+    row = current_session_row()
+    if row is not None and row.assist_interaction_id is not None:
+        abort_with(403, _("Password and e-mail changes are blocked while assisting a user."))
+
+
+def _refuse_if_throttled():
+    if too_many_failures(current_user.email, client_address()):
+        abort_with(429, _("Too many wrong passwords. Wait a few minutes and try again."))
+
+
+def _refused(error: AccountError, form_name: str, form, aliases: dict[str, str]):
+    """Undo the half-done change; a wrong current password counts as a failed sign-in."""
+    db.session.rollback()
+    if error.field in ("current_password", "email_password"):
+        record_failure(current_user.email, client_address())
+        db.session.commit()
+    _attach_error(form, error, aliases)
+    return _profile_page(error.status, **{form_name: form})
 
 
 @bp.get("/profile")
 @login_required
 def profile():
-    return render_template("auth/profile.html", user=current_user, brand=current_brand)
+    return _profile_page()
+
+
+@bp.post("/profile")
+@login_required
+def save_profile():
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _profile_page(422, profile_form=form)
+    try:
+        changed = update_profile(current_user, name=form.name.data, username=form.username.data,
+                                 phone=form.phone.data, address=form.address.data,
+                                 locale=form.locale.data, brand=current_brand)
+    except AccountError as error:
+        return _refused(error, "profile_form", form, {})
+    db.session.commit()
+    flash(_("Your profile is saved.") if changed else _("Nothing changed."), "success")
+    locale = current_user.locale if current_user.locale in g.brand_settings.locales else None
+    return redirect(url_for("auth.profile", **({"locale": locale} if locale else {})))
+
+
+@bp.post("/profile/password")
+@login_required
+def save_password():
+    _refuse_while_assisting()
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _profile_page(422, password_form=form)
+    _refuse_if_throttled()
+    try:
+        ended = change_password(current_user, form.current_password.data, form.new_password.data,
+                                brand=current_brand)
+    except AccountError as error:
+        return _refused(error, "password_form", form, {"password": "new_password"})
+    db.session.commit()
+    flash(_("Your password is changed. Your other sessions (%(n)d) are signed out.", n=ended), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/profile/email")
+@login_required
+def save_email():
+    _refuse_while_assisting()
+    form = EmailChangeForm()
+    if not form.validate_on_submit():
+        return _profile_page(422, email_form=form)
+    _refuse_if_throttled()
+    try:
+        change_email(current_user, form.new_email.data, form.email_password.data, brand=current_brand)
+    except AccountError as error:
+        return _refused(error, "email_form", form, {"email": "new_email"})
+    db.session.commit()
+    flash(_("Your e-mail address is changed."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/profile/sessions/<int:session_id>/end")
+@login_required
+def end_session_row(session_id: int):
+    if not end_own_session(current_user, session_id, brand=current_brand):
+        abort_with(404, _("This session does not exist or is already signed out."))
+    db.session.commit()
+    flash(_("That session is signed out."), "success")
+    return redirect(url_for("auth.profile"))
+
+
+@bp.post("/profile/sessions/end-others")
+@login_required
+def end_other_session_rows():
+    ended = end_own_other_sessions(current_user, brand=current_brand)
+    db.session.commit()
+    flash(_("Your other sessions (%(n)d) are signed out.", n=ended), "success")
+    return redirect(url_for("auth.profile"))

@@ -1,0 +1,189 @@
+"""Sign-in: no account enumeration, session rotation, joining open brands, throttling, rehash."""
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import SigninFailure, User, UserSession
+from portal.brands.models import Membership
+from portal.extensions import db
+from tests.conftest import PASSWORD, signin
+
+
+def _text(response):
+    return response.get_data(as_text=True)
+
+
+def _count(model, *where):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_signin_page_labels_every_input(client, make_brand):
+    make_brand("acme")
+    page = _text(client.get("/acme/hc/en/signin"))
+    assert '<label class="form-label" for="email">' in page
+    assert '<label class="form-label" for="password">' in page
+    assert 'name="email"' in page and 'name="password"' in page
+
+
+def test_signin_starts_a_session_and_redirects(client, make_brand, make_user):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    response = signin(client, brand, user)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/acme/hc/en/"
+    assert _count(UserSession, UserSession.user_id == user.id) == 1
+    assert client.get("/acme/hc/en/profile").status_code == 200
+
+
+def test_unknown_email_and_wrong_password_answer_the_same(client, make_brand, make_user):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    unknown = signin(client, brand, "nobody@example.com")
+    wrong = signin(client, brand, user, password="not-the-password")
+    assert unknown.status_code == wrong.status_code == 401
+    assert "Wrong e-mail or password." in _text(unknown)
+    assert "Wrong e-mail or password." in _text(wrong)
+    assert _count(UserSession) == 0
+
+
+def test_inactive_user_is_refused_like_a_wrong_password(client, make_brand, make_user):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"}, active=False)
+    response = signin(client, brand, user)
+    assert response.status_code == 401
+    assert "Wrong e-mail or password." in _text(response)
+
+
+def test_malformed_email_is_422_and_records_nothing(client, make_brand):
+    make_brand("acme")
+    response = client.post("/acme/hc/en/signin", data={"email": "not-an-email", "password": "x"})
+    assert response.status_code == 422
+    assert "Enter a valid e-mail address." in _text(response)
+    assert _count(SigninFailure) == 0
+
+
+def test_signin_rotates_the_session_key(client, make_brand, make_user):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    signin(client, brand, user)
+    first_key = client.get_cookie("session").value
+    signin(client, brand, user)
+    assert client.get_cookie("session").value != first_key
+    # The browser's earlier row is replaced, not kept beside the new one.
+    assert _count(UserSession, UserSession.user_id == user.id) == 1
+
+
+def test_open_brand_makes_a_non_member_its_end_user_at_signin(client, make_brand, make_user):
+    home = make_brand("acme")
+    open_brand = make_brand("globex")
+    user = make_user(roles={home: "agent"})
+    client.get("/globex/hc/en/signin")  # a GET never writes
+    assert _count(Membership, Membership.user_id == user.id) == 1
+    response = signin(client, open_brand, user)
+    assert response.status_code == 302
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id,
+                                                            Membership.brand_id == open_brand.id))
+    assert membership.role == "end_user"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.set",
+                                                       AuditEvent.brand_id == open_brand.id))
+    assert event.data["reason"] == "signin" and event.actor_id == user.id
+
+
+def test_restricted_brand_refuses_non_members_neutrally(client, make_brand, make_user):
+    make_brand("acme")
+    restricted = make_brand("globex", self_registration=False)
+    outsider = make_user()
+    member = make_user(roles={restricted: "end_user"})
+    refused = signin(client, restricted, outsider)
+    wrong = signin(client, restricted, "nobody@example.com")
+    assert refused.status_code == wrong.status_code == 401
+    assert _text(refused).count("accepts only its members") == 1
+    assert "accepts only its members" in _text(wrong)
+    assert _count(Membership, Membership.user_id == outsider.id) == 0
+    assert _count(UserSession) == 0
+    assert signin(client, restricted, member).status_code == 302
+
+
+def test_failed_signins_are_throttled_per_email(app, client, make_brand, make_user):
+    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_FAILURE_WINDOW_SECONDS=600)
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    for _ in range(3):
+        assert signin(client, brand, user, password="wrong-password").status_code == 401
+    # Even the right password is refused now, from any address.
+    blocked = client.post("/acme/hc/en/signin", data={"email": user.email, "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert blocked.status_code == 429
+    assert "Too many failed sign-ins" in _text(blocked)
+    assert _count(UserSession) == 0
+    assert _count(SigninFailure) == 3  # a refused attempt does not extend the lock
+
+
+def test_throttle_is_also_per_address_and_counts_unknown_emails(app, client, make_brand, make_user):
+    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_FAILURE_WINDOW_SECONDS=600)
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    for n in range(3):
+        signin(client, brand, f"guess{n}@example.com")
+    assert signin(client, brand, user).status_code == 429
+    elsewhere = client.post("/acme/hc/en/signin", data={"email": user.email, "password": PASSWORD},
+                            environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert elsewhere.status_code == 302
+
+
+def test_old_failures_outside_the_window_do_not_count(app, client, make_brand, make_user):
+    from datetime import timedelta
+
+    from portal.models_base import utcnow
+
+    app.config.update(SIGNIN_MAX_FAILURES=2, SIGNIN_FAILURE_WINDOW_SECONDS=60)
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    long_ago = utcnow() - timedelta(hours=1)
+    db.session.add_all([SigninFailure(email=user.email, ip_address="127.0.0.1", created_at=long_ago)
+                        for _ in range(5)])
+    db.session.commit()
+    assert signin(client, brand, user).status_code == 302
+
+
+def test_success_forgives_the_emails_failures(app, client, make_brand, make_user):
+    app.config.update(SIGNIN_MAX_FAILURES=3)
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    signin(client, brand, user, password="wrong-password")
+    signin(client, brand, user, password="wrong-password")
+    assert signin(client, brand, user).status_code == 302
+    assert _count(SigninFailure, SigninFailure.email == user.email) == 0
+
+
+def test_weaker_hash_is_upgraded_at_signin(app, client, make_brand, make_user):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    weak = PasswordHasher(time_cost=1, memory_cost=512).hash(PASSWORD)
+    user.password_hash = weak
+    db.session.commit()
+    assert signin(client, brand, user).status_code == 302
+    db.session.expire_all()
+    upgraded = db.session.get(User, user.id).password_hash
+    assert upgraded != weak
+    assert upgraded.startswith("$argon2id$") and f"m={app.config['ARGON2_MEMORY_COST']}," in upgraded
+    assert not PasswordHasher(time_cost=1, memory_cost=1024).check_needs_rehash(upgraded)
+
+
+def test_next_must_stay_on_this_site(client, make_brand, make_user):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    inside = client.post("/acme/hc/en/signin?next=/acme/hc/en/profile",
+                         data={"email": user.email, "password": PASSWORD})
+    assert inside.headers["Location"] == "/acme/hc/en/profile"
+    outside = client.post("/acme/hc/en/signin?next=//evil.example/",
+                          data={"email": user.email, "password": PASSWORD})
+    assert outside.headers["Location"] == "/acme/hc/en/"
+
+
+def test_anonymous_profile_redirects_to_signin(client, make_brand):
+    make_brand("acme")
+    response = client.get("/acme/hc/en/profile")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/acme/hc/en/signin?next=/acme/hc/en/profile"
