@@ -68,7 +68,7 @@ def schema_fingerprint() -> str:
 def cached_seed(out_dir: str, scale: Scale, log=print) -> tuple[str, dict]:
     """Seed once per (scale, schema); later runs reuse bench/out/seed-*.sqlite3 and its metadata."""
     os.makedirs(out_dir, exist_ok=True)
-    key = f"{scale.users}u-{scale.requests}r-{schema_fingerprint()}"
+    key = f"{scale.users}u-{scale.requests}r-{utcnow_naive():%Y%m%d}-{schema_fingerprint()}"
     db_path = os.path.join(out_dir, f"seed-{key}.sqlite3")
     meta_path = db_path + ".json"
     if os.path.exists(db_path) and os.path.exists(meta_path):
@@ -144,6 +144,12 @@ def _seed_configuration(scale: Scale) -> dict:
             "agent_ids": [a.id for a in agents], "agent_id": agents[0].id, "password_hash": password_hash}
 
 
+def utcnow_naive() -> datetime:
+    from portal.models_base import utcnow
+
+    return utcnow().replace(microsecond=0)
+
+
 def _timestamp(moment: datetime) -> str:
     # SQLAlchemy's SQLite DateTime storage format, so ordering and comparisons match the app's.
     return moment.isoformat(sep=" ", timespec="microseconds")
@@ -174,7 +180,8 @@ def _bulk_load(db_path: str, scale: Scale, ids: dict) -> dict:
 
 def _insert_rows(conn, scale: Scale, ids: dict) -> dict:
     rng = random.Random(20240601)
-    now = datetime(2025, 1, 15, 12, 0, 0)
+    # Dates are relative to the seeding day, so "recently solved" has rows (the cache key has the day).
+    now = utcnow_naive()
     created = _timestamp(now - timedelta(days=800))
     first_user = max(ids["agent_ids"]) + 1
     user_ids = range(first_user, first_user + scale.users)
