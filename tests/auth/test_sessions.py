@@ -1,0 +1,123 @@
+"""Server-side sessions: sign-out, copied cookies, the profile's list and revocation."""
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import UserSession
+from portal.extensions import db
+from tests.conftest import signin
+
+
+def _rows(user=None):
+    db.session.expire_all()
+    query = select(func.count()).select_from(UserSession)
+    if user is not None:
+        query = query.where(UserSession.user_id == user.id)
+    return db.session.scalar(query)
+
+
+def _is_signed_in(client, slug="acme"):
+    return client.get(f"/{slug}/hc/en/profile").status_code == 200
+
+
+def _copy_cookie(source, target):
+    target.set_cookie("session", source.get_cookie("session").value)
+
+
+def test_signout_deletes_the_row_and_a_copied_cookie_stops_working(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    login(brand, user)
+    thief = app.test_client()
+    _copy_cookie(client, thief)
+    assert _is_signed_in(thief)
+    response = client.post("/acme/hc/en/signout")
+    assert response.status_code == 302
+    assert _rows(user) == 0
+    assert not _is_signed_in(client)
+    assert not _is_signed_in(thief)
+
+
+def test_signout_needs_post(client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    login(brand, make_user(roles={brand: "end_user"}))
+    assert client.get("/acme/hc/en/signout").status_code == 405
+    assert _is_signed_in(client)
+
+
+def test_profile_lists_sessions_and_marks_this_one(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    other_browser = app.test_client()
+    signin(other_browser, brand, user)
+    client.environ_base["HTTP_USER_AGENT"] = "TestBrowser/1.0"
+    login(brand, user)
+    page = client.get("/acme/hc/en/profile").get_data(as_text=True)
+    assert "TestBrowser/1.0" in page
+    assert page.count("This one") == 1
+    assert page.count("Sign out this one") == 1
+    assert "Sign out all others" in page
+
+
+def test_profile_dates_follow_the_locale(client, make_brand, make_user, login):
+    from datetime import datetime
+
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    login(brand, user)
+    row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id))
+    row.created_at = datetime(2024, 8, 14, 9, 30)
+    db.session.commit()
+    assert "Aug 14, 2024" in client.get("/acme/hc/en/profile").get_data(as_text=True)
+    assert "14 août 2024" in client.get("/acme/hc/fr/profile").get_data(as_text=True)
+
+
+def test_sign_out_one_other_session(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    other_browser = app.test_client()
+    signin(other_browser, brand, user)
+    login(brand, user)
+    other_row = db.session.scalar(select(UserSession).where(UserSession.user_id == user.id)
+                                  .order_by(UserSession.id))
+    response = client.post(f"/acme/hc/en/profile/sessions/{other_row.id}/end")
+    assert response.status_code == 302
+    assert _rows(user) == 1
+    assert not _is_signed_in(other_browser)
+    assert _is_signed_in(client)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.ended")) is not None
+
+
+def test_another_users_session_is_404_and_survives(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    me, someone = make_user(roles={brand: "end_user"}), make_user(roles={brand: "end_user"})
+    victim_browser = app.test_client()
+    signin(victim_browser, brand, someone)
+    victim_row = db.session.scalar(select(UserSession).where(UserSession.user_id == someone.id))
+    login(brand, me)
+    response = client.post(f"/acme/hc/en/profile/sessions/{victim_row.id}/end")
+    assert response.status_code == 404
+    assert _rows(someone) == 1
+    assert _is_signed_in(victim_browser)
+
+
+def test_sign_out_all_others_keeps_this_one(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    user, bystander = make_user(roles={brand: "end_user"}), make_user(roles={brand: "end_user"})
+    browsers = [app.test_client(), app.test_client()]
+    for browser in browsers:
+        signin(browser, brand, user)
+    bystander_browser = app.test_client()
+    signin(bystander_browser, brand, bystander)
+    login(brand, user)
+    assert _rows(user) == 3
+    assert client.post("/acme/hc/en/profile/sessions/end-others").status_code == 302
+    assert _rows(user) == 1
+    assert _is_signed_in(client)
+    assert not any(_is_signed_in(browser) for browser in browsers)
+    assert _is_signed_in(bystander_browser)
+
+
+def test_session_pages_need_a_signed_in_user(client, make_brand):
+    make_brand("acme")
+    response = client.post("/acme/hc/en/profile/sessions/end-others")
+    assert response.status_code == 302 and "/signin" in response.headers["Location"]
