@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:04:42.655145
+Create Date: 2026-11-23 01:09:29.512751
 
 """
 from alembic import op
@@ -30,6 +30,15 @@ def upgrade():
     sa.UniqueConstraint('host_mapping', name=op.f('uq_brands_host_mapping')),
     sa.UniqueConstraint('slug', name=op.f('uq_brands_slug'))
     )
+    op.create_table('search_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_outbox'))
+    )
+    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_outbox_user_id'), ['user_id'], unique=False)
+
     op.create_table('signin_failures',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -57,6 +66,41 @@ def upgrade():
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
     sa.UniqueConstraint('username', name=op.f('uq_users_username'))
     )
+    op.create_table('agent_preferences',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('play_sound', sa.Boolean(), nullable=False),
+    sa.Column('pop_up', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_agent_preferences_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_agent_preferences'))
+    )
+    op.create_table('assist_interactions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('agent_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('service', sa.String(length=120), nullable=False),
+    sa.Column('manual', sa.Boolean(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=False),
+    sa.Column('last_activity_at', sa.DateTime(), nullable=False),
+    sa.Column('paused_at', sa.DateTime(), nullable=True),
+    sa.Column('paused_seconds', sa.Integer(), nullable=False),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.Column('end_reason', sa.String(length=20), nullable=True),
+    sa.Column('seconds_spent', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agent_id'], ['users.id'], name=op.f('fk_assist_interactions_agent_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_assist_interactions_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_assist_interactions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assist_interactions'))
+    )
+    with op.batch_alter_table('assist_interactions', schema=None) as batch_op:
+        batch_op.create_index('ix_assist_interactions_agent_ended', ['agent_id', 'ended_at'], unique=False)
+        batch_op.create_index('ix_assist_interactions_brand_started', ['brand_id', 'started_at'], unique=False)
+        batch_op.create_index('ix_assist_interactions_brand_user', ['brand_id', 'user_id'], unique=False)
+
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -89,6 +133,21 @@ def upgrade():
     )
     with op.batch_alter_table('groups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_groups_brand_id'), ['brand_id'], unique=False)
+
+    op.create_table('mail_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=True),
+    sa.Column('to_email', sa.String(length=254), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_mail_outbox_brand_id_brands'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_outbox'))
+    )
+    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_outbox_brand_id'), ['brand_id'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -256,6 +315,31 @@ def upgrade():
         batch_op.create_index('ix_tickets_brand_status_updated', ['brand_id', 'status', 'updated_at'], unique=False)
         batch_op.create_index('ix_tickets_status_solved_at', ['status', 'solved_at'], unique=False)
 
+    op.create_table('assistance_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('agent_id', sa.Integer(), nullable=False),
+    sa.Column('supervisor_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('accepted_at', sa.DateTime(), nullable=True),
+    sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agent_id'], ['users.id'], name=op.f('fk_assistance_requests_agent_id_users')),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_assistance_requests_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_assistance_requests_group_id_groups'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['users.id'], name=op.f('fk_assistance_requests_supervisor_id_users')),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_assistance_requests_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_requests'))
+    )
+    with op.batch_alter_table('assistance_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assistance_requests_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index('ix_assistance_requests_ticket', ['ticket_id', 'id'], unique=False)
+        batch_op.create_index('ux_assistance_one_active_per_ticket', ['ticket_id'], unique=True, sqlite_where=sa.text("status IN ('waiting', 'accepted')"), postgresql_where=sa.text("status IN ('waiting', 'accepted')"))
+
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=False),
@@ -316,9 +400,46 @@ def upgrade():
     with op.batch_alter_table('ticket_field_values', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ticket_field_values_ticket_id'), ['ticket_id'], unique=False)
 
+    op.create_table('assistance_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_assistance_messages_author_id_users')),
+    sa.ForeignKeyConstraint(['request_id'], ['assistance_requests.id'], name=op.f('fk_assistance_messages_request_id_assistance_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_messages'))
+    )
+    with op.batch_alter_table('assistance_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_assistance_messages_request_id', ['request_id', 'id'], unique=False)
+
+    op.create_table('assistance_notices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('supervisor_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['request_id'], ['assistance_requests.id'], name=op.f('fk_assistance_notices_request_id_assistance_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['users.id'], name=op.f('fk_assistance_notices_supervisor_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistance_notices'))
+    )
+    with op.batch_alter_table('assistance_notices', schema=None) as batch_op:
+        batch_op.create_index('ix_assistance_notices_open', ['supervisor_id', 'closed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assistance_notices_request_id'), ['request_id'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('assistance_notices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assistance_notices_request_id'))
+        batch_op.drop_index('ix_assistance_notices_open')
+
+    op.drop_table('assistance_notices')
+    with op.batch_alter_table('assistance_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_assistance_messages_request_id')
+
+    op.drop_table('assistance_messages')
     with op.batch_alter_table('ticket_field_values', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_field_values_ticket_id'))
 
@@ -336,6 +457,12 @@ def downgrade():
         batch_op.drop_index('ix_comments_ticket_id_id')
 
     op.drop_table('comments')
+    with op.batch_alter_table('assistance_requests', schema=None) as batch_op:
+        batch_op.drop_index('ux_assistance_one_active_per_ticket', sqlite_where=sa.text("status IN ('waiting', 'accepted')"), postgresql_where=sa.text("status IN ('waiting', 'accepted')"))
+        batch_op.drop_index('ix_assistance_requests_ticket')
+        batch_op.drop_index(batch_op.f('ix_assistance_requests_brand_id'))
+
+    op.drop_table('assistance_requests')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_status_solved_at')
         batch_op.drop_index('ix_tickets_brand_status_updated')
@@ -378,6 +505,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_memberships_brand_id'))
 
     op.drop_table('memberships')
+    with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mail_outbox_brand_id'))
+
+    op.drop_table('mail_outbox')
     with op.batch_alter_table('groups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_groups_brand_id'))
 
@@ -388,10 +519,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_events_actor_id'))
 
     op.drop_table('audit_events')
+    with op.batch_alter_table('assist_interactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_assist_interactions_brand_user')
+        batch_op.drop_index('ix_assist_interactions_brand_started')
+        batch_op.drop_index('ix_assist_interactions_agent_ended')
+
+    op.drop_table('assist_interactions')
+    op.drop_table('agent_preferences')
     op.drop_table('users')
     with op.batch_alter_table('signin_failures', schema=None) as batch_op:
         batch_op.drop_index('ix_signin_failures_ip_at')
         batch_op.drop_index('ix_signin_failures_email_at')
 
     op.drop_table('signin_failures')
+    with op.batch_alter_table('search_outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_outbox_user_id'))
+
+    op.drop_table('search_outbox')
     op.drop_table('brands')
