@@ -33,6 +33,7 @@ class Page:
     path: str  # on the real app
     user_id: int
     expect: tuple[str, ...] = ()  # text the finished page shows; missing means "not built yet"
+    p95_target_ms: float | None = None  # a latency target of its own (the polling endpoint)
     statements: list = field(default_factory=list)  # captured (sql, params), SELECTs only
     status: int = 0
     note: str = ""
@@ -280,14 +281,24 @@ def table(title: str, rows: list[Row], ratio_target: float = 0.5) -> str:
     lines = [[r.page.name, str(len(r.page.statements)), f"{r.latency.p(0.5):.1f}", f"{r.latency.p(0.95):.1f}",
               f"{r.app.rps:.0f}", f"{r.app.p(0.95):.1f}", f"{r.baseline.rps:.0f}",
               f"{r.ratio:.2f}" + (" ok" if r.ratio >= ratio_target else " LOW"),
-              "; ".join(filter(None, [_errors(r), r.page.note]))] for r in rows]
+              "; ".join(filter(None, [_errors(r), r.page.note, _latency_target(r)]))] for r in rows]
     widths = [max(len(str(c)) for c in column) for column in zip(head, *lines)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [title, fmt.format(*head), fmt.format(*("-" * w for w in widths))]
     out += [fmt.format(*line) for line in lines]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    out.append(f"machine: {os.cpu_count()} CPUs, load average {load} (other processes skew every figure).")
     out.append(f"p50/p95: one client; req/s and p95@4: {CONCURRENCY} clients; gunicorn {WORKERS} sync workers each; "
                f"ratio = our req/s / baseline req/s (target >= {ratio_target}).")
     return "\n".join(out)
+
+
+def _latency_target(row: Row) -> str:
+    target = row.page.p95_target_ms
+    if target is None:
+        return ""
+    verdict = "ok" if row.latency.p(0.95) < target else "MISSED"
+    return f"p95 target < {target:g} ms: {verdict}"
 
 
 def _errors(row: Row) -> str:

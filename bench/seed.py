@@ -76,9 +76,11 @@ def cached_seed(out_dir: str, scale: Scale, log=print) -> tuple[str, dict]:
             meta = json.load(handle)
         log(f"seed: reusing {db_path} (seeded in {meta['seed_seconds']:.1f} s)")
         return db_path, meta
-    for stale in (db_path, db_path + "-wal", db_path + "-shm"):
-        if os.path.exists(stale):
-            os.remove(stale)
+    # Older seeds of this scale (another day, an older schema) only take disk space.
+    prefix = f"seed-{scale.users}u-{scale.requests}r-"
+    for name in os.listdir(out_dir):
+        if name.startswith(prefix):
+            os.remove(os.path.join(out_dir, name))
     meta = seed(db_path, scale, log=log)
     with open(meta_path, "w") as handle:
         json.dump(meta, handle, indent=1)
