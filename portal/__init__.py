@@ -51,13 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app):
     from .admin import bp as admin_bp
     from .agent import bp as agent_bp
+    from .assist import bp as assist_bp
     from .auth import bp as auth_bp
     from .brands.views import bp as brands_bp
     from .helpcenter import bp as helpcenter_bp
     from .i18n import bp as i18n_bp
     from .search import bp as search_bp
 
-    for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp):
+    for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp,
+               assist_bp):
         app.register_blueprint(bp)
 
 

@@ -14,3 +14,4 @@ from .tickets.models import (  # noqa: F401
     TicketFieldValue,
     TicketForm,
 )
+from .assist.models import Interaction, MailOutbox  # noqa: F401

@@ -1,0 +1,231 @@
+"""Assist pages: the panel, starting, pausing, resuming and ending, registering on behalf.
+
+Each view loads (brand-scoped), asks access.py, calls a service, renders. The interaction log,
+Customer 360 and dashboards are in log_views.py.
+"""
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..auth.services import AccountError
+from ..brands import current_brand
+from ..errors import abort_with
+from ..extensions import db
+from . import bp
+from .access import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require
+from .models import MailOutbox
+from .queries import find_users, member_or_404, recent_assisted, recent_requests
+from .registration import add_to_brand, existing_account, register_on_behalf
+from .services import AssistError, active_assist_of, channels_for, end_assist, pause, resume, \
+    services_for, start_assist
+from .state import current_assist
+
+
+def _safe_next() -> str | None:
+    """Only a path of this brand: where to go back to (the help-centre page `?asm=true` was on)."""
+    target = request.values.get("next") or ""
+    prefix = "/" + current_brand.slug + "/"
+    return target if target.startswith(prefix) and "//" not in target and "\\" not in target else None
+
+
+def _lists():
+    return {"channels": channels_for(current_brand), "services": services_for(current_brand)}
+
+
+@bp.get("/assist")
+@login_required
+def panel():
+    require(current_brand, USE_ASSIST)
+    text = request.args.get("q", "").strip()
+    results = find_users(current_brand, text) if text else []
+    return render_template("assist/panel.html", q=text, results=results, next=_safe_next(),
+                           recent=recent_assisted(current_brand, current_user),
+                           refusal=lambda user: refusal_to_assist(current_user, user, current_brand))
+
+
+def _start_page(user, status=200, error=None, channel=None, service=None):
+    refusal = refusal_to_assist(current_user, user, current_brand)
+    return render_template(
+        "assist/start.html", user=user, refusal=refusal, error=error, next=_safe_next(),
+        requests=recent_requests(current_brand, user), current=active_assist_of(current_user),
+        chosen_channel=channel, chosen_service=service, **_lists()), status
+
+
+@bp.get("/assist/start")
+@login_required
+def start_form():
+    require(current_brand, USE_ASSIST)
+    return _start_page(member_or_404(current_brand, request.args.get("user_id", 0, type=int)))
+
+
+@bp.post("/assist/start")
+@login_required
+def start():
+    require(current_brand, USE_ASSIST)
+    user = member_or_404(current_brand, request.form.get("user_id", 0, type=int))
+    return _start_assisting(user)
+
+
+def _start_assisting(user):
+    channel, service = request.form.get("channel"), request.form.get("service")
+    try:
+        start_assist(current_user, user, current_brand, channel, service,
+                     switch=request.form.get("switch") == "1")
+    except AssistError as error:
+        db.session.rollback()
+        return _start_page(user, error.status, error.message, channel, service)
+    db.session.commit()
+    flash(_("Acting as %(name)s has started. What you do in the help centre affects their account "
+            "until you end the session.", name=user.name), "warning")
+    return redirect(_safe_next() or url_for("helpcenter.home"))
+
+
+def _current_or_refuse():
+    """The assist this session is in, named by the form's interaction_id (a stale tab is told)."""
+    state = current_assist()
+    wanted = request.form.get("interaction_id", 0, type=int)
+    if state is None or state.interaction.id != wanted:
+        from .queries import own_interaction_or_404
+
+        own_interaction_or_404(current_brand, current_user, wanted)  # someone else's: 404
+        abort_with(409, _("This assist session has already ended."))
+    if state.interaction.brand_id != current_brand.id:
+        abort_with(404, _("This assist session belongs to another help centre."))
+    return state.interaction
+
+
+def _back():
+    return redirect(_safe_next() or url_for("helpcenter.home"))
+
+
+@bp.post("/assist/pause")
+@login_required
+def pause_assist():
+    interaction = _current_or_refuse()
+    _call(pause, interaction)
+    db.session.commit()
+    flash(_("Assist session paused: you are acting as yourself until you resume."), "info")
+    return _back()
+
+
+@bp.post("/assist/resume")
+@login_required
+def resume_assist():
+    interaction = _current_or_refuse()
+    _call(resume, interaction)
+    db.session.commit()
+    flash(_("Assist session resumed: you are acting as %(name)s again.", name=interaction.user.name),
+          "warning")
+    return _back()
+
+
+def _call(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except AssistError as error:
+        db.session.rollback()
+        abort_with(error.status, error.message)
+
+
+@bp.route("/assist/end", methods=["GET", "POST"])
+@login_required
+def end():
+    if request.method == "GET":
+        state = current_assist()
+        if state is None or state.interaction.brand_id != current_brand.id:
+            flash(_("You are not assisting anyone."), "info")
+            return redirect(url_for("assist.interactions"))
+        return render_template("assist/end.html", interaction=state.interaction)
+    interaction = _current_or_refuse()
+    try:
+        end_assist(interaction, request.form.get("outcome"), request.form.get("note"))
+    except AssistError as error:
+        db.session.rollback()
+        return render_template("assist/end.html", interaction=interaction, error=error.message,
+                               note=request.form.get("note", "")), error.status
+    db.session.commit()
+    flash(_("The assist session for %(name)s has ended; you are acting as yourself again.",
+            name=interaction.user.name), "success")
+    return redirect(url_for("assist.interactions"))
+
+
+@bp.get("/assist/state")
+@login_required
+def state():
+    """The banner's poll; not counted as activity (see state.POLL_ENDPOINT)."""
+    current = current_assist()
+    if current is None:
+        return jsonify(active=False)
+    return jsonify(active=True, interaction_id=current.interaction.id, paused=current.interaction.is_paused,
+                   elapsed_seconds=current.elapsed_seconds(), idle_seconds_left=current.idle_seconds_left())
+
+
+# --- registering on behalf -------------------------------------------------------------------------
+def _register_page(status=200, error=None, existing=None):
+    return render_template("assist/register.html", error=error, existing=existing, values=request.form,
+                           existing_refusal=existing and refusal_to_assist(current_user, existing, current_brand),
+                           **_lists()), status
+
+
+@bp.route("/assist/register", methods=["GET", "POST"])
+@login_required
+def register():
+    require(current_brand, REGISTER_USERS)
+    if request.method == "GET":
+        return _register_page()
+    form = request.form
+    try:
+        _check_lists_first(form)
+        existing = existing_account(form.get("email", ""))
+        if existing is not None:
+            # Never say more than needed: offer to add or assist that person instead.
+            return _register_page(409, _("An account already uses this e-mail address."), existing)
+        user = register_on_behalf(current_user, current_brand, name=form.get("name", ""),
+                                  email=form.get("email", ""), phone=form.get("phone"),
+                                  address=form.get("address"))
+        start_assist(current_user, user, current_brand, form.get("channel"), form.get("service"),
+                     switch=True)
+    except (AccountError, AssistError) as error:
+        db.session.rollback()
+        return _register_page(getattr(error, "status", 422), getattr(error, "message", str(error)))
+    db.session.commit()
+    flash(_("%(name)s is registered and invited by e-mail to choose a password. Acting as them has "
+            "started.", name=user.name), "warning")
+    return redirect(url_for("helpcenter.home"))
+
+
+def _check_lists_first(form):
+    """Refuse a tampered channel or service before anything is written."""
+    if form.get("channel") not in channels_for(current_brand):
+        raise AssistError(422, _("Choose a channel from the list."))
+    if form.get("service") not in services_for(current_brand):
+        raise AssistError(422, _("Choose a service from the list."))
+
+
+@bp.post("/assist/register/existing")
+@login_required
+def register_existing():
+    """Add an existing account to this brand as an end user, then assist them."""
+    require(current_brand, REGISTER_USERS)
+    try:
+        # By the e-mail the agent typed, never by id: no way to reach accounts one cannot name.
+        user = existing_account(request.form.get("email", ""))
+        if user is None:
+            abort_with(404, _("No account uses this e-mail address."))
+        _check_lists_first(request.form)
+        add_to_brand(current_user, current_brand, user)
+    except (AccountError, AssistError) as error:
+        db.session.rollback()
+        abort_with(getattr(error, "status", 422), getattr(error, "message", str(error)))
+    return _start_assisting(user)
+
+
+@bp.get("/assist/mail")
+@login_required
+def outbox():
+    """The development mail page: this brand's outgoing messages, until SMTP delivery comes."""
+    require(current_brand, REGISTER_USERS)
+    mails = db.session.scalars(select(MailOutbox).where(MailOutbox.brand_id == current_brand.id)
+                               .order_by(MailOutbox.id.desc()).limit(50)).all()
+    return render_template("assist/outbox.html", mails=mails)
