@@ -1,10 +1,42 @@
-from flask import render_template
-from flask_login import login_required
+"""Admin home, brand settings and the audit log."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from ..brands import current_brand
+from ..brands.settings import SETTINGS, settings_for
+from ..extensions import db
 from . import bp
+from .common import AdminError
+from .services import audit_page, update_settings
 
 
 @bp.get("/")
-@login_required
 def home():
     return render_template("admin/home.html")
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    error = None
+    status = 200
+    if request.method == "POST":
+        posted = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
+        try:
+            changed = update_settings(current_brand, posted)
+        except AdminError as refusal:
+            db.session.rollback()
+            error, status = refusal, refusal.status
+        else:
+            db.session.commit()
+            flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", settings=SETTINGS.values(),
+                           values=settings_for(current_brand), error=error), status
+
+
+@bp.get("/audit")
+def audit():
+    page = request.args.get("page", 1, type=int)
+    page = page if page and page > 0 else 1
+    rows, has_more = audit_page(current_brand, page)
+    return render_template("admin/audit.html", rows=rows, page=page, has_more=has_more)

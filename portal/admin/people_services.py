@@ -1,0 +1,168 @@
+"""Members of a brand (roles, capabilities) and its groups (DESIGN §2); every write audited.
+
+Callers commit on success and roll back on AdminError, so a refused change writes nothing.
+"""
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..audit.services import record
+from ..auth.models import User
+from ..auth.services import AccountError, add_membership, create_user, normalise_email
+from ..brands.models import ROLES, STAFF_ROLES, Group, GroupMember, Membership
+from ..extensions import db
+from .common import AdminError, apply_changes, name_taken
+
+# --- members -----------------------------------------------------------------------------------
+
+
+def _check_role(role: str, can_assist: bool, can_register_users: bool) -> None:
+    if role not in ROLES:
+        raise AdminError(_("Choose a role from the list."), field="role")
+    if role not in STAFF_ROLES and (can_assist or can_register_users):
+        raise AdminError(_("Only agents and admins may assist users or register them."), field="role")
+
+
+def _keep_an_admin(brand, membership: Membership) -> None:
+    """Refuse to remove or demote the brand's last admin (rows locked where the database can)."""
+    if membership.role != "admin":
+        return
+    admins = db.session.scalars(
+        select(Membership.id).where(Membership.brand_id == brand.id, Membership.role == "admin").with_for_update()
+    ).all()
+    if len(admins) <= 1:
+        raise AdminError(_("%(brand)s needs at least one admin: make someone else an admin first.",
+                           brand=brand.name), 409)
+
+
+def _leave_groups(brand, user_id: int) -> list[int]:
+    """Take a person out of this brand's groups (groups are for agents); returns the group ids."""
+    group_ids = db.session.scalars(
+        select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+        .where(Group.brand_id == brand.id, GroupMember.user_id == user_id)
+    ).all()
+    if group_ids:
+        db.session.execute(delete(GroupMember).where(GroupMember.user_id == user_id,
+                                                     GroupMember.group_id.in_(group_ids)))
+    return list(group_ids)
+
+
+def add_member(brand, *, email, name, role, can_assist=False, can_register_users=False):
+    """Add the person with this e-mail to the brand, creating their account (no password) if needed.
+
+    Returns (membership, created) where created says a new account was made.
+    """
+    try:
+        email = normalise_email(email)
+    except AccountError as error:
+        raise AdminError(str(error), field="email") from None
+    _check_role(role, can_assist, can_register_users)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    created = user is None
+    if created:
+        if not (name or "").strip():
+            raise AdminError(_("No account uses this e-mail yet: enter a name to create one."), field="name")
+        try:
+            user = create_user(email, name, None)
+        except AccountError as error:
+            raise AdminError(str(error), field=error.field) from None
+        record("user.create", brand=brand, obj=user, email=email, reason="added by a brand admin")
+    elif db.session.scalar(select(Membership.id).where(Membership.user_id == user.id,
+                                                       Membership.brand_id == brand.id)):
+        raise AdminError(_("%(email)s is already a member of this brand.", email=email), 409, "email")
+    membership = add_membership(user, brand, role, can_assist=can_assist,
+                                can_register_users=can_register_users, reason="added by a brand admin")
+    return membership, created
+
+
+def update_member(brand, membership: Membership, *, role, can_assist=False, can_register_users=False) -> bool:
+    _check_role(role, can_assist, can_register_users)
+    if (membership.role, membership.can_assist, membership.can_register_users) == (role, can_assist,
+                                                                                  can_register_users):
+        return False
+    if role != "admin":
+        _keep_an_admin(brand, membership)
+    if role not in STAFF_ROLES:
+        groups_left = _leave_groups(brand, membership.user_id)
+        if groups_left:
+            record("group.members_removed", brand=brand, obj=membership, user_id=membership.user_id,
+                   group_ids=groups_left, reason="no longer an agent")
+    add_membership(membership.user, brand, role, can_assist=can_assist, can_register_users=can_register_users,
+                   reason="changed by a brand admin")
+    return True
+
+
+def remove_member(brand, membership: Membership) -> None:
+    _keep_an_admin(brand, membership)
+    groups_left = _leave_groups(brand, membership.user_id)
+    record("membership.remove", brand=brand, obj=membership, user_id=membership.user_id,
+           role=membership.role, group_ids=groups_left)
+    db.session.delete(membership)
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+def _group_values(brand, group: Group | None, name, sensitive) -> dict:
+    name = (name or "").strip()
+    if not name:
+        raise AdminError(_("Enter a name."), field="name")
+    if name_taken(Group, Group.name, brand, name, group.id if group else None):
+        raise AdminError(_("Another group already has this name."), 409, "name")
+    return {"name": name, "sensitive": bool(sensitive)}
+
+
+def _flush_name():
+    try:
+        db.session.flush()
+    except IntegrityError:  # two admins naming groups the same at once
+        raise AdminError(_("Another group already has this name."), 409, "name") from None
+
+
+def create_group(brand, *, name, sensitive=False) -> Group:
+    values = _group_values(brand, None, name, sensitive)
+    group = Group(brand_id=brand.id, **values)
+    db.session.add(group)
+    _flush_name()
+    record("group.create", brand=brand, obj=group, **values)
+    return group
+
+
+def update_group(brand, group: Group, *, name, sensitive) -> dict:
+    changes = apply_changes(group, _group_values(brand, group, name, sensitive))
+    if changes:
+        _flush_name()
+        record("group.update", brand=brand, obj=group, changes=changes)
+    return changes
+
+
+def add_group_member(brand, group: Group, membership: Membership, is_supervisor=False) -> GroupMember:
+    if membership.role not in STAFF_ROLES:
+        raise AdminError(_("Only light agents, agents and admins can be in a group."), field="user_id")
+    if any(m.user_id == membership.user_id for m in group.members):
+        raise AdminError(_("This person is already in the group."), 409, "user_id")
+    member = GroupMember(user_id=membership.user_id, is_supervisor=bool(is_supervisor))
+    group.members.append(member)
+    db.session.flush()
+    record("group.member_add", brand=brand, obj=group, user_id=membership.user_id,
+           is_supervisor=member.is_supervisor)
+    return member
+
+
+def group_member(group: Group, user_id: int) -> GroupMember:
+    for member in group.members:
+        if member.user_id == user_id:
+            return member
+    raise AdminError(_("This person is not in the group."), 404)
+
+
+def remove_group_member(brand, group: Group, user_id: int) -> None:
+    member = group_member(group, user_id)
+    group.members.remove(member)
+    record("group.member_remove", brand=brand, obj=group, user_id=user_id)
+
+
+def set_supervisor(brand, group: Group, user_id: int, is_supervisor: bool) -> bool:
+    changes = apply_changes(group_member(group, user_id), {"is_supervisor": bool(is_supervisor)})
+    if changes:
+        record("group.supervisor_set", brand=brand, obj=group, user_id=user_id, is_supervisor=bool(is_supervisor))
+    return bool(changes)

@@ -1,0 +1,160 @@
+"""Members of the brand and its groups."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from ..auth.models import User
+from ..brands import current_brand
+from ..brands.models import STAFF_ROLES, Group, GroupMember, Membership
+from ..errors import abort_with
+from ..extensions import db
+from . import bp
+from . import people_services as services
+from .common import commit_or_abort, scoped_or_404, submit
+from .forms import ROLE_LABELS, AddGroupMemberForm, AddMemberForm, GroupForm, MemberForm, choices
+
+
+def _members(roles=None):
+    query = (select(Membership).join(Membership.user).options(contains_eager(Membership.user))
+             .where(Membership.brand_id == current_brand.id).order_by(User.name, User.id))
+    if roles:
+        query = query.where(Membership.role.in_(roles))
+    return list(db.session.scalars(query))
+
+
+def _first_error(form) -> str:
+    return next(iter(form.errors.values()))[0]
+
+
+# --- members -----------------------------------------------------------------------------------
+
+@bp.route("/members", methods=["GET", "POST"])
+def members():
+    form = AddMemberForm()
+    status = 200
+    if request.method == "POST":
+        status, result = submit(form, lambda: services.add_member(
+            current_brand, email=form.email.data, name=form.name.data, role=form.role.data,
+            can_assist=form.can_assist.data, can_register_users=form.can_register_users.data))
+        if status is None:
+            membership, created = result
+            if created:
+                flash(_("An account was created for %(email)s, without a password and without any e-mail "
+                        "sent. Tell them to choose a password with “Forgot your password?” on the sign-in "
+                        "page.", email=membership.user.email), "warning")
+            else:
+                flash(_("%(name)s was added to the brand.", name=membership.user.name), "success")
+            return redirect(url_for("admin.members"))
+    return render_template("admin/members.html", memberships=_members(), form=form, role_labels=ROLE_LABELS,
+                           staff_roles=STAFF_ROLES), status
+
+
+@bp.post("/members/<int:membership_id>")
+def update_member(membership_id):
+    membership = scoped_or_404(Membership, membership_id)
+    form = MemberForm()
+    if not form.validate():
+        abort_with(422, _first_error(form))
+    changed = commit_or_abort(services.update_member, current_brand, membership, role=form.role.data,
+                              can_assist=form.can_assist.data, can_register_users=form.can_register_users.data)
+    flash(_("%(name)s's role was saved.", name=membership.user.name) if changed else _("Nothing changed."),
+          "success")
+    if membership.user_id == current_user.id and form.role.data != "admin":
+        return redirect(url_for("helpcenter.home"))
+    return redirect(url_for("admin.members"))
+
+
+@bp.post("/members/<int:membership_id>/remove")
+def remove_member(membership_id):
+    membership = scoped_or_404(Membership, membership_id)
+    name, user_id = membership.user.name, membership.user_id
+    commit_or_abort(services.remove_member, current_brand, membership)
+    flash(_("%(name)s is no longer a member of this brand.", name=name), "success")
+    if user_id == current_user.id:
+        return redirect(url_for("helpcenter.home"))
+    return redirect(url_for("admin.members"))
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+@bp.route("/groups", methods=["GET", "POST"])
+def groups():
+    form = GroupForm()
+    status = 200
+    if request.method == "POST":
+        status, group = submit(form, lambda: services.create_group(current_brand, name=form.name.data,
+                                                                   sensitive=form.sensitive.data))
+        if status is None:
+            flash(_("Group “%(name)s” created.", name=group.name), "success")
+            return redirect(url_for("admin.group", group_id=group.id))
+    all_groups = list(db.session.scalars(
+        select(Group).where(Group.brand_id == current_brand.id).options(selectinload(Group.members))
+        .order_by(Group.name)
+    ))
+    return render_template("admin/groups.html", groups=all_groups, form=form), status
+
+
+def _load_group(group_id: int) -> Group:
+    return scoped_or_404(Group, group_id, selectinload(Group.members).selectinload(GroupMember.user))
+
+
+def _render_group(group, edit_form=None, add_form=None, status=200):
+    in_group = {m.user_id for m in group.members}
+    add_form = add_form or AddGroupMemberForm(formdata=None)
+    add_form.user_id.choices = choices({m.user_id: m.user.name for m in _members(STAFF_ROLES)
+                                         if m.user_id not in in_group})
+    edit_form = edit_form or GroupForm(obj=group, formdata=None)
+    members = sorted(group.members, key=lambda m: (not m.is_supervisor, m.user.name))
+    return render_template("admin/group.html", group=group, members=members, edit_form=edit_form,
+                           add_form=add_form), status
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+def group(group_id):
+    group = _load_group(group_id)
+    if request.method == "GET":
+        return _render_group(group)
+    form = GroupForm()
+    status, _changes = submit(form, lambda: services.update_group(current_brand, group, name=form.name.data,
+                                                                  sensitive=form.sensitive.data))
+    if status is None:
+        flash(_("Group saved."), "success")
+        return redirect(url_for("admin.group", group_id=group_id))
+    return _render_group(group, edit_form=form, status=status)
+
+
+def _brand_membership_of(user_id: int) -> Membership:
+    """The membership of this user in the current brand; a person outside it is a 404."""
+    membership = db.session.scalar(select(Membership).where(Membership.brand_id == current_brand.id,
+                                                            Membership.user_id == user_id))
+    if membership is None:
+        abort_with(404, _("This person is not a member of this brand."))
+    return membership
+
+
+@bp.post("/groups/<int:group_id>/members")
+def add_group_member(group_id):
+    group = _load_group(group_id)
+    form = AddGroupMemberForm()
+    membership = _brand_membership_of(form.user_id.data)
+    commit_or_abort(services.add_group_member, current_brand, group, membership, form.is_supervisor.data)
+    flash(_("%(name)s was added to the group.", name=membership.user.name), "success")
+    return redirect(url_for("admin.group", group_id=group_id))
+
+
+@bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
+def remove_group_member(group_id, user_id):
+    group = _load_group(group_id)
+    commit_or_abort(services.remove_group_member, current_brand, group, user_id)
+    flash(_("Removed from the group."), "success")
+    return redirect(url_for("admin.group", group_id=group_id))
+
+
+@bp.post("/groups/<int:group_id>/members/<int:user_id>/supervisor")
+def set_supervisor(group_id, user_id):
+    group = _load_group(group_id)
+    commit_or_abort(services.set_supervisor, current_brand, group, user_id, request.form.get("is_supervisor") == "1")
+    flash(_("Group saved."), "success")
+    return redirect(url_for("admin.group", group_id=group_id))

@@ -1,0 +1,59 @@
+"""A brand with one person of each role, and an admin of another brand."""
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def _each_request_on_its_own(app):
+    """Serve each test request as production does: its own app context, `g` and database session.
+
+    The shared `app` fixture keeps one app context pushed, which Flask would reuse for requests, so
+    `g` (and Flask-Login's cached user) would leak from one request to the next. The test's own
+    reads are committed first: on SQLite they hold BEGIN IMMEDIATE, the write lock.
+    """
+    inner = app.wsgi_app
+
+    def wsgi(environ, start_response):
+        db.session.commit()
+        with app.app_context():
+            return inner(environ, start_response)
+
+    app.wsgi_app = wsgi
+
+
+@pytest.fixture
+def acme(make_brand, make_user):
+    brand = make_brand("acme", "Acme IT")
+    other = make_brand("globex", "Globex HR")
+    return SimpleNamespace(
+        brand=brand,
+        other=other,
+        admin=make_user(name="Ada Admin", roles={brand: "admin"}),
+        agent=make_user(name="Sarah Agent", roles={brand: ("agent", {"can_assist": True})}),
+        light=make_user(name="Louis Light", roles={brand: "light_agent"}),
+        end_user=make_user(name="Haru Tanaka", roles={brand: "end_user"}),
+        other_admin=make_user(name="Gil Globex", roles={other: "admin", brand: "end_user"}),
+    )
+
+
+@pytest.fixture
+def as_admin(acme, login):
+    login(acme.brand, acme.admin)
+    return acme
+
+
+def audit_actions(brand):
+    return list(db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.brand_id == brand.id).order_by(AuditEvent.id)
+    ))
+
+
+def audit_events(brand, action):
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.brand_id == brand.id, AuditEvent.action == action).order_by(AuditEvent.id)
+    ))
