@@ -138,12 +138,6 @@ def _profile_page(status=200, **forms):
                            this_session_id=this_session.id if this_session else None, **forms), status
 
 
-def _refuse_while_assisting():
-    row = current_session_row()
-    if row is not None and row.assist_interaction_id is not None:
-        abort_with(403, _("Password and e-mail changes are blocked while assisting a user."))
-
-
 def _refuse_if_throttled():
     if too_many_failures(current_user.email, client_address()):
         abort_with(429, _("Too many wrong passwords. Wait a few minutes and try again."))
@@ -186,7 +180,6 @@ def save_profile():
 @bp.post("/profile/password")
 @login_required
 def save_password():
-    _refuse_while_assisting()
     form = PasswordChangeForm()
     if not form.validate_on_submit():
         return _profile_page(422, password_form=form)
@@ -204,7 +197,6 @@ def save_password():
 @bp.post("/profile/email")
 @login_required
 def save_email():
-    _refuse_while_assisting()
     form = EmailChangeForm()
     if not form.validate_on_submit():
         return _profile_page(422, email_form=form)

@@ -159,19 +159,6 @@ def test_email_change_bad_input_is_refused(client, me, make_user, new_email, sta
     assert _audits("user.email_changed") == 0
 
 
-def test_password_and_email_changes_are_blocked_while_assisting(client, me):
-    row = db.session.scalar(select(UserSession).where(UserSession.user_id == me.id))
-    row.assist_interaction_id = 1
-    db.session.commit()
-    password = client.post("/acme/hc/en/profile/password", data={
-        "current_password": PASSWORD, "new_password": "a-brand-new-pw", "confirm_password": "a-brand-new-pw"})
-    email = client.post("/acme/hc/en/profile/email",
-                        data={"new_email": "new@example.com", "email_password": PASSWORD})
-    assert password.status_code == email.status_code == 403
-    assert "blocked while assisting" in _text(password)
-    assert _fresh(me).email == "me@example.com"
-
-
 def test_profile_forms_without_csrf_are_400(csrf_app, acme, make_user):
     user = make_user(email="me@example.com", roles={acme: "end_user"})
     client = csrf_app.test_client()
