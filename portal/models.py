@@ -14,4 +14,6 @@ from .tickets.models import (  # noqa: F401
     TicketFieldValue,
     TicketForm,
 )
+from .agent.models import AgentPreference, AssistanceMessage, AssistanceNotice, AssistanceRequest  # noqa: F401
+from .search.models import SearchOutbox  # noqa: F401
 from .assist.models import Interaction, MailOutbox  # noqa: F401

@@ -1,23 +1,149 @@
-from flask import render_template
-from flask_login import login_required
+"""Agent workspace pages: views (lists), the ticket page and its update, new ticket on behalf.
 
+Every view: load (brand-scoped) -> check (portal.policy) -> call a service -> render.
+"""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from .. import policy
+from ..brands import current_brand
+from ..errors import abort_with
+from ..extensions import db
+from ..models_base import utcnow
+from ..tickets.models import PRIORITIES, STATUSES, TYPES, TicketForm
+from ..tickets.queries import form_in_brand
 from . import bp
+from . import queries
+from .assistance import preferences_of, requests_of
+from .errors import WorkspaceError
+from .page import assistance_state, field_views
+from .services import WORKSPACE_CHANNELS, create_on_behalf, update_ticket
+
+
+def workspace_viewer() -> queries.Viewer:
+    """The signed-in staff member of this brand, with their groups; others are refused."""
+    if not policy.can_use_workspace(current_user, current_brand):
+        abort_with(403, _("The agent workspace is for the agents of this help centre."))
+    return queries.viewer_for(current_user, current_brand)
+
+
+def load_ticket(ticket_id: int, viewer: queries.Viewer):
+    """A ticket of this brand the viewer may see; anything else is a 404 (no existence leak)."""
+    ticket = queries.ticket_in_brand(current_brand, ticket_id)
+    if ticket is None or not policy.can_view_in_workspace(current_user, current_brand, ticket, viewer.group_ids):
+        abort(404)
+    return ticket
+
+
+def _page_args():
+    default = current_app.config.get("PAGE_SIZE", 25)
+    per_page = min(max(request.args.get("per_page", default, type=int) or default, 1), queries.MAX_PER_PAGE)
+    return max(request.args.get("page", 1, type=int) or 1, 1), per_page
 
 
 @bp.get("/")
 @login_required
 def home():
-    return render_template("agent/home.html")
+    viewer = workspace_viewer()
+    view = request.args.get("view", viewer.views[0])
+    sort = request.args.get("sort", "updated")
+    if view not in viewer.views or sort not in queries.SORTS:
+        abort(404)
+    page, per_page = _page_args()
+    counts = queries.view_counts(viewer)
+    tickets = queries.view_page(viewer, view, sort, page, per_page)
+    pages = max((counts[view] + per_page - 1) // per_page, 1)
+    return render_template("agent/home.html", viewer=viewer, view=view, sort=sort, counts=counts,
+                           tickets=tickets, page=page, pages=pages, per_page=per_page,
+                           titles=queries.VIEW_TITLES, sorts=queries.SORTS,
+                           prefs=preferences_of(current_user))
 
 
-# Placeholders until the agent-workspace issue lands; the endpoint names and URLs are final.
+def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
+    """The ticket page; after a refused update it keeps what was typed and, on a version
+    conflict, lists what changed since the form was loaded."""
+    sees_internal = policy.sees_internal_notes(current_user, current_brand, ticket)
+    comments = queries.thread(ticket, sees_internal)
+    events = queries.history(ticket)
+    values = queries.field_values(ticket)
+    form = form_in_brand(current_brand, ticket.form_id)
+    changed_since = None
+    if error is not None and error.details.get("conflict") and posted is not None:
+        seen_event = posted.get("seen_event_id", 0, type=int) or 0
+        seen_comment = posted.get("seen_comment_id", 0, type=int) or 0
+        changed_since = {"events": [e for e in events if e.id > seen_event],
+                         "comments": [c for c in comments if c.id > seen_comment]}
+    requests = requests_of(ticket)
+    return render_template(
+        "agent/ticket.html", ticket=ticket, viewer=viewer, comments=comments, events=events,
+        sees_internal=sees_internal, fields=field_views(form, values, posted,
+                                                        error.details.get("field_errors") if error else None),
+        groups=queries.brand_groups(current_brand), agents=queries.assignable_agents(current_brand),
+        other_requests=queries.other_requests(ticket, viewer), statuses=STATUSES, priorities=PRIORITIES,
+        types=TYPES, can_change=policy.can_change_ticket(current_user, current_brand),
+        error=error, posted=posted, changed_since=changed_since,
+        seen_event_id=max((e.id for e in events), default=0),
+        seen_comment_id=max((c.id for c in comments), default=0),
+        assistance=assistance_state(ticket, requests, current_user, current_brand),
+        assistance_requests=requests, prefs=preferences_of(current_user), now=utcnow(),
+    ), status
+
+
 @bp.get("/tickets/<int:ticket_id>")
 @login_required
 def ticket(ticket_id):
-    return render_template("agent/home.html")
+    viewer = workspace_viewer()
+    return _render_ticket(load_ticket(ticket_id, viewer), viewer)
 
 
-@bp.get("/tickets/new")
+@bp.post("/tickets/<int:ticket_id>")
+@login_required
+def update(ticket_id):
+    viewer = workspace_viewer()
+    ticket = load_ticket(ticket_id, viewer)
+    try:
+        update_ticket(ticket, current_user, current_brand, request.form, queries.field_values(ticket))
+    except WorkspaceError as error:
+        db.session.rollback()
+        db.session.expire_all()
+        ticket = load_ticket(ticket_id, viewer)
+        return _render_ticket(ticket, viewer, error.status, error, request.form)
+    flash(_("Ticket updated."), "success")
+    return redirect(url_for("agent.ticket", ticket_id=ticket.id))
+
+
+def _workspace_forms():
+    return list(db.session.scalars(select(TicketForm).where(
+        TicketForm.brand_id == current_brand.id, TicketForm.active.is_(True))
+        .order_by(TicketForm.position, TicketForm.name)))
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
 @login_required
 def new_ticket():
-    return render_template("agent/home.html")
+    viewer = workspace_viewer()
+    form_id = request.values.get("ticket_form_id", type=int)
+    form = form_in_brand(current_brand, form_id) if form_id else None
+    if form_id and (form is None or not form.active):
+        abort(404)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            created = create_on_behalf(current_brand, current_user, form, request.form)
+        except WorkspaceError as refused:
+            db.session.rollback()
+            error, status = refused, refused.status
+        else:
+            flash(_("Ticket #%(id)d created.", id=created.id), "success")
+            return redirect(url_for("agent.ticket", ticket_id=created.id))
+    posted = request.form if request.method == "POST" else None
+    return render_template(
+        "agent/new_ticket.html", viewer=viewer, form=form, forms=_workspace_forms(),
+        fields=field_views(form, {}, posted, error.details.get("field_errors") if error else None),
+        groups=queries.brand_groups(current_brand), agents=queries.assignable_agents(current_brand),
+        channels=WORKSPACE_CHANNELS, priorities=PRIORITIES, types=TYPES, error=error, posted=posted,
+        can_change=policy.can_change_ticket(current_user, current_brand), prefs=preferences_of(current_user),
+    ), status
+

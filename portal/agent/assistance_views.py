@@ -1,0 +1,147 @@
+"""Supervisor assistance endpoints, the polling endpoint and the notification preferences.
+
+Each POST works as a plain form (redirect back to the ticket) and from agent.js (JSON, asked for
+with `Accept: application/json`); refusals carry the same status and translated message both ways.
+"""
+from flask import abort, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..brands import current_brand
+from ..errors import abort_with
+from ..extensions import db
+from ..models_base import utcnow
+from . import bp
+from .assistance import (accept_assistance, end_assistance, is_supervisor_of, post_message,
+                         request_assistance, save_preferences)
+from .errors import WorkspaceError
+from .models import AssistanceRequest
+from .poll import poll_rows
+from .views import load_ticket, workspace_viewer
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _refuse(error: WorkspaceError):
+    db.session.rollback()
+    if _wants_json():
+        return jsonify(error=error.message), error.status
+    abort_with(error.status, error.message)
+
+
+def _done(ticket_id: int, message: str, **payload):
+    if _wants_json():
+        return jsonify(ok=True, **payload)
+    flash(message, "success")
+    return redirect(url_for("agent.ticket", ticket_id=ticket_id) + "#assistance")
+
+
+def _load_request(request_id: int):
+    """An assistance request of this brand on a ticket the viewer may see, else 404."""
+    viewer = workspace_viewer()
+    assistance = db.session.scalar(
+        select(AssistanceRequest).where(AssistanceRequest.id == request_id,
+                                        AssistanceRequest.brand_id == current_brand.id)
+        .options(joinedload(AssistanceRequest.ticket)))
+    if assistance is None:
+        abort(404)
+    load_ticket(assistance.ticket_id, viewer)
+    return assistance
+
+
+@bp.post("/tickets/<int:ticket_id>/assistance")
+@login_required
+def request_help(ticket_id):
+    ticket = load_ticket(ticket_id, workspace_viewer())
+    if not policy.is_full_agent(current_user, current_brand):
+        return _refuse(WorkspaceError(403, _("Only agents can request assistance.")))
+    if not policy.can_request_assistance(current_user, current_brand):
+        # A feature the brand turned off answers 404, with the reason.
+        return _refuse(WorkspaceError(404, _("Supervisor assistance is turned off in this help centre.")))
+    try:
+        assistance = request_assistance(ticket, current_user, request.form.get("reason"), current_brand)
+    except WorkspaceError as error:
+        return _refuse(error)
+    return _done(ticket.id, _("Your request for assistance was sent to the group's supervisors."),
+                 request_id=assistance.id)
+
+
+@bp.post("/assistance/<int:request_id>/accept")
+@login_required
+def accept_help(request_id):
+    assistance = _load_request(request_id)
+    if not policy.is_full_agent(current_user, current_brand) or not is_supervisor_of(current_user,
+                                                                                      assistance.group_id):
+        return _refuse(WorkspaceError(403, _("Only a supervisor of the ticket's group can answer.")))
+    try:
+        accept_assistance(assistance, current_user, current_brand)
+    except WorkspaceError as error:
+        return _refuse(error)
+    return _done(assistance.ticket_id, _("You are now assisting on this ticket."))
+
+
+@bp.post("/assistance/<int:request_id>/messages")
+@login_required
+def help_message(request_id):
+    assistance = _load_request(request_id)
+    try:
+        message = post_message(assistance, current_user, request.form.get("body"))
+    except WorkspaceError as error:
+        return _refuse(error)
+    return _done(assistance.ticket_id, _("Message sent."), message_id=message.id)
+
+
+@bp.post("/assistance/<int:request_id>/<any(cancelled, done):outcome>")
+@login_required
+def end_help(request_id, outcome):
+    assistance = _load_request(request_id)
+    try:
+        end_assistance(assistance, current_user, current_brand, outcome)
+    except WorkspaceError as error:
+        return _refuse(error)
+    message = _("The assistance request was cancelled.") if outcome == "cancelled" else \
+        _("The assistance request is marked done.")
+    return _done(assistance.ticket_id, message)
+
+
+@bp.get("/poll")
+@login_required
+def poll():
+    """Notices and new chat lines for agent.js: one SQL statement (see poll.py)."""
+    now = utcnow()
+    rows = poll_rows(current_brand, current_user, now, request.args.get("ticket_id", type=int),
+                     request.args.get("after", 0, type=int) or 0)
+    if not any(row.row == "staff" for row in rows):
+        return jsonify(error=_("The agent workspace is for the agents of this help centre.")), 403
+    notices, messages = [], []
+    for row in rows:
+        if row.row == "notice":
+            notices.append({"request_id": row.request_id, "ticket_id": row.ticket_id, "subject": row.label,
+                            "agent": row.person, "reason": row.body,
+                            "url": url_for("agent.ticket", ticket_id=row.ticket_id) + "#assistance",
+                            "expires_at": row.expires_at.isoformat() + "Z"})
+        elif row.row == "message":
+            messages.append({"id": row.id, "request_id": row.request_id, "kind": row.label,
+                             "author": row.person, "body": row.body,
+                             "created_at": row.created_at.isoformat() + "Z"})
+    return jsonify(notices=notices, messages=messages, now=now.isoformat() + "Z")
+
+
+@bp.post("/preferences")
+@login_required
+def preferences():
+    workspace_viewer()
+    prefs = save_preferences(current_user, request.form.get("play_sound") == "1",
+                             request.form.get("pop_up") == "1")
+    if _wants_json():
+        return jsonify(play_sound=prefs.play_sound, pop_up=prefs.pop_up)
+    flash(_("Your notification settings were saved."), "success")
+    target = request.form.get("next") or url_for("agent.home")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("agent.home")
+    return redirect(target)

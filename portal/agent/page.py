@@ -1,0 +1,61 @@
+"""What the ticket page shows beside the thread: the form's fields and the assistance panel."""
+from flask_babel import gettext as _
+
+from .. import policy
+from ..brands.settings import settings_for
+from ..models_base import utcnow
+from ..tickets import fields as ticket_fields
+from .assistance import active_request, is_supervisor_of
+from .services import form_fields
+
+
+def field_views(form, values: dict, posted=None, errors: dict | None = None) -> list:
+    """Every field of the form (agent-only ones too), shown or hidden by the agent conditions;
+    after a refused post, the posted text is shown again so nothing typed is lost."""
+    if form is None:
+        return []
+    fields = form_fields(form)
+    shown = ticket_fields.visible_field_ids(form, fields, values, "agent")
+    by_id = {f.id: f for f in fields}
+    views = []
+    for field in fields:
+        name = ticket_fields.input_name(field)
+        value = values.get(field.id)
+        if posted is not None and name in posted:
+            value = posted.getlist(name) if field.field_type == "multiselect" else posted.get(name)
+        conditions = [(ticket_fields.input_name(by_id[c.parent_field_id]), c.parent_value)
+                      for c in form.conditions
+                      if c.audience == "agent" and c.child_field_id == field.id and c.parent_field_id in by_id]
+        views.append(ticket_fields.FieldView(
+            field=field, name=name, value=value, required=field.required_to_solve,
+            visible=field.id in shown, error=(errors or {}).get(field.id), shown_when=conditions))
+    return views
+
+
+def assistance_state(ticket, requests, user, brand) -> dict:
+    """The assistance panel: the active request, the viewer's part in it, and why the button is
+    disabled when it is (the server refuses the same cases)."""
+    now = utcnow()
+    active = active_request(requests, now)
+    disabled_reason = None
+    if not settings_for(brand).supervisor_assistance:
+        disabled_reason = _("Supervisor assistance is turned off in this help centre.")
+    elif not policy.is_full_agent(user, brand):
+        disabled_reason = _("Only agents can request assistance.")
+    elif ticket.group_id is None:
+        disabled_reason = _("Assistance can be requested only on a ticket routed to a group.")
+    elif ticket.status == "closed":
+        disabled_reason = _("This request is closed.")
+    elif active is not None:
+        disabled_reason = _("An assistance request is already active on this ticket.")
+    return {
+        "active": active,
+        "status": active.effective_status(now) if active else None,
+        "disabled_reason": disabled_reason,
+        "is_requester": active is not None and active.agent_id == user.id,
+        "is_partner": active is not None and active.supervisor_id == user.id,
+        "can_accept": (active is not None and active.effective_status(now) == "waiting"
+                       and active.agent_id != user.id and is_supervisor_of(user, active.group_id)),
+        "enabled": settings_for(brand).supervisor_assistance,
+        "last_message_id": max((m.id for r in requests for m in r.messages), default=0),
+    }

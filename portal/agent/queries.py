@@ -1,0 +1,161 @@
+"""Workspace reads: brand-scoped, eager-loaded, a constant number of queries whatever the page size."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from .. import policy
+from ..auth.models import User
+from ..brands.models import Group, GroupMember, Membership
+from ..extensions import db
+from ..models_base import utcnow
+from ..tickets.models import PRIORITIES, UNSOLVED_STATUSES, Comment, Ticket, TicketEvent, TicketFieldValue
+
+RECENTLY_SOLVED = timedelta(days=7)
+MAX_PER_PAGE = 100
+OTHER_REQUESTS_SHOWN = 10
+
+VIEW_TITLES = {
+    "mine": _l("My unsolved tickets"),
+    "unassigned": _l("Unassigned in my groups"),
+    "unsolved": _l("All unsolved tickets"),
+    "pending": _l("Pending tickets"),
+    "solved": _l("Recently solved"),
+    "requested": _l("Requested by me"),
+}
+SORTS = {"updated": _l("Last update"), "created": _l("Created"), "priority": _l("Priority")}
+
+
+@dataclass
+class Viewer:
+    """Who looks at the workspace, read once per request: their groups decide what they see."""
+
+    user: object
+    brand: object
+    group_ids: frozenset
+    sees_all: bool
+    is_full_agent: bool
+
+    @property
+    def views(self) -> list[str]:
+        # Light agents are never assigned, so "my unsolved" would always be empty for them.
+        return [v for v in VIEW_TITLES if v != "mine" or self.is_full_agent]
+
+
+def viewer_for(user, brand) -> Viewer:
+    group_ids = frozenset(db.session.scalars(
+        select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+        .where(GroupMember.user_id == user.id, Group.brand_id == brand.id)))
+    return Viewer(user, brand, group_ids, policy.sees_all_workspace_tickets(user, brand),
+                  policy.is_full_agent(user, brand))
+
+
+def _scope(viewer: Viewer) -> list:
+    conditions = [Ticket.brand_id == viewer.brand.id]
+    if not viewer.sees_all:
+        conditions.append(or_(Ticket.group_id.in_(viewer.group_ids), Ticket.requester_id == viewer.user.id))
+    return conditions
+
+
+def _view_conditions(view: str, viewer: Viewer, now) -> list:
+    me = viewer.user.id
+    return {
+        "mine": [Ticket.assignee_id == me, Ticket.status.in_(UNSOLVED_STATUSES)],
+        "unassigned": [Ticket.assignee_id.is_(None), Ticket.group_id.in_(viewer.group_ids),
+                       Ticket.status.in_(UNSOLVED_STATUSES)],
+        "unsolved": [Ticket.status.in_(UNSOLVED_STATUSES)],
+        "pending": [Ticket.status == "pending"],
+        "solved": [Ticket.status.in_(("solved", "closed")), Ticket.solved_at >= now - RECENTLY_SOLVED],
+        "requested": [Ticket.requester_id == me],
+    }[view]
+
+
+def view_counts(viewer: Viewer) -> dict[str, int]:
+    """Every view's count in one statement; each sub-count can use its own index."""
+    now = utcnow()
+    columns = [
+        select(func.count(Ticket.id)).where(*_scope(viewer), *_view_conditions(view, viewer, now))
+        .scalar_subquery().label(view)
+        for view in viewer.views
+    ]
+    row = db.session.execute(select(*columns)).one()
+    return dict(row._mapping)
+
+
+def _order(sort: str) -> list:
+    if sort == "created":
+        return [Ticket.created_at.desc(), Ticket.id.desc()]
+    if sort == "priority":
+        rank = case({p: i for i, p in enumerate(reversed(PRIORITIES))}, value=Ticket.priority, else_=len(PRIORITIES))
+        return [rank, Ticket.updated_at.desc(), Ticket.id.desc()]
+    return [Ticket.updated_at.desc(), Ticket.id.desc()]
+
+
+def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) -> list[Ticket]:
+    query = (select(Ticket).where(*_scope(viewer), *_view_conditions(view, viewer, utcnow()))
+             .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group))
+             .order_by(*_order(sort)).limit(per_page).offset((page - 1) * per_page))
+    return list(db.session.scalars(query))
+
+
+# The ticket page.
+
+def ticket_in_brand(brand, ticket_id: int):
+    return db.session.scalar(
+        select(Ticket).where(Ticket.id == ticket_id, Ticket.brand_id == brand.id)
+        .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
+                 joinedload(Ticket.submitter), joinedload(Ticket.assisted_by), joinedload(Ticket.form)))
+
+
+def thread(ticket, with_internal: bool) -> list[Comment]:
+    query = (select(Comment).where(Comment.ticket_id == ticket.id)
+             .options(joinedload(Comment.author), joinedload(Comment.assisted_by)).order_by(Comment.id))
+    if not with_internal:
+        query = query.where(Comment.is_public.is_(True))
+    return list(db.session.scalars(query))
+
+
+def history(ticket) -> list[TicketEvent]:
+    return list(db.session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+        .options(joinedload(TicketEvent.actor), joinedload(TicketEvent.assisted_by)).order_by(TicketEvent.id)))
+
+
+def field_values(ticket) -> dict[int, object]:
+    return dict(db.session.execute(select(TicketFieldValue.field_id, TicketFieldValue.value)
+                                   .where(TicketFieldValue.ticket_id == ticket.id)).all())
+
+
+def other_requests(ticket, viewer: Viewer) -> list[Ticket]:
+    return list(db.session.scalars(
+        select(Ticket).where(*_scope(viewer), Ticket.requester_id == ticket.requester_id, Ticket.id != ticket.id)
+        .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(OTHER_REQUESTS_SHOWN)))
+
+
+def brand_groups(brand) -> list[Group]:
+    return list(db.session.scalars(select(Group).where(Group.brand_id == brand.id).order_by(Group.name)))
+
+
+def assignable_agents(brand) -> list[tuple[User, frozenset]]:
+    """Full agents of the brand with the ids of their groups here: (user, group_ids), by name."""
+    agents = list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.brand_id == brand.id, Membership.role.in_(policy.ASSIGNABLE_ROLES),
+               User.active.is_(True)).order_by(User.name, User.id)))
+    pairs = db.session.execute(
+        select(GroupMember.user_id, GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+        .where(Group.brand_id == brand.id)).all()
+    groups: dict[int, set] = {}
+    for user_id, group_id in pairs:
+        groups.setdefault(user_id, set()).add(group_id)
+    return [(agent, frozenset(groups.get(agent.id, ()))) for agent in agents]
+
+
+def member_in_brand(brand, email: str):
+    """(user, role) of the member with this e-mail in the brand, or (None, None)."""
+    row = db.session.execute(
+        select(User, Membership.role).join(Membership, Membership.user_id == User.id)
+        .where(Membership.brand_id == brand.id, func.lower(User.email) == (email or "").strip().lower())).first()
+    return (row[0], row[1]) if row else (None, None)

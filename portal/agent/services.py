@@ -1,0 +1,259 @@
+"""Workspace writes: updating a ticket (with the optimistic version check) and creating one on
+behalf of a user. Everything is validated before anything is written; one commit per call.
+
+Comments, history lines and the creation itself go through portal.tickets.services, the one
+writer of requests; this module adds the workspace's rules (DESIGN §4, §6).
+"""
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import policy
+from ..extensions import db
+from ..models_base import utcnow
+from ..tickets import fields as ticket_fields
+from ..tickets.models import PRIORITIES, STATUSES, TICKET_CHANNELS, TYPES, TicketFieldValue
+from ..tickets.services import RequestError, _set_status, add_comment, build_request, check_body, record_event
+from .errors import WorkspaceError
+from .queries import assignable_agents, brand_groups, member_in_brand
+
+WORKSPACE_CHANNELS = tuple(c for c in TICKET_CHANNELS if c != "api")
+UNSET = object()
+
+
+def form_fields(form) -> list:
+    """Every active field of the form, agent-only ones included (the workspace sees them all)."""
+    return [f for f in form.fields if f.active] if form is not None else []
+
+
+def clean_fields(form, posted, current: dict) -> tuple[dict, dict, set]:
+    """Posted field values merged over `current` ({field_id: value}), checked for the agent audience.
+
+    Returns (values, errors, shown): values only for fields posted, errors {field_id: message},
+    shown the ids visible under the agent conditions (a hidden field's value is dropped).
+    """
+    fields = form_fields(form)
+    values, errors = {}, {}
+    for field in fields:
+        name = ticket_fields.input_name(field)
+        if name not in posted and field.field_type != "checkbox":
+            continue
+        if field.field_type == "checkbox" and f"{name}__present" not in posted:
+            continue
+        try:
+            values[field.id] = ticket_fields._clean_one(field, ticket_fields._raw_value(field, posted))
+        except ValueError as error:
+            errors[field.id] = str(error)
+    merged = {**current, **values}
+    shown = ticket_fields.visible_field_ids(form, fields, merged, "agent") if form is not None else set()
+    for field_id in list(values):
+        if field_id not in shown:
+            values.pop(field_id)
+            errors.pop(field_id, None)
+    return values, errors, shown
+
+
+def missing_to_solve(form, values: dict, shown: set) -> list:
+    return [f for f in form_fields(form) if f.required_to_solve and f.id in shown
+            and ticket_fields._is_empty(f, values.get(f.id))]
+
+
+def _int_or_none(raw, message):
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise WorkspaceError(422, message) from None
+
+
+def _check_choice(value, choices, message):
+    if value not in choices:
+        raise WorkspaceError(422, message)
+    return value
+
+
+def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
+    """Check group and assignee together; solving without an assignee assigns the solver if they
+    may be assigned. Returns (group, assignee) objects (None allowed)."""
+    groups = {g.id: g for g in brand_groups(brand)}
+    if group_id is not None and group_id not in groups:
+        raise WorkspaceError(422, _("This group does not exist in this help centre."))
+    group = groups.get(group_id)
+    agents = {user.id: (user, group_ids) for user, group_ids in assignable_agents(brand)}
+    if assignee_id is None and solving:
+        entry = agents.get(actor.id)
+        if entry and policy.may_be_assigned(policy.role_of(actor, brand), group_id in entry[1], group_id):
+            assignee_id = actor.id
+        else:
+            raise WorkspaceError(422, _("A solved ticket needs an assignee, and you cannot be assigned "
+                                        "because you are not a member of the group %(group)s.",
+                                        group=group.name if group else ""))
+    if assignee_id is None:
+        return group, None
+    entry = agents.get(assignee_id)
+    if entry is None:
+        raise WorkspaceError(422, _("Only agents of this help centre can be assigned."))
+    user, group_ids = entry
+    if not policy.may_be_assigned("agent", group_id in group_ids, group_id):
+        raise WorkspaceError(422, _("%(name)s is not an agent of the group %(group)s.",
+                                    name=user.name, group=group.name))
+    return group, user
+
+
+def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
+    """Apply the workspace form: status, priority, type, group, assignee, fields and a reply."""
+    version = _int_or_none(posted.get("version"), _("The form is incomplete. Please reload the page."))
+    if ticket.status == "closed":
+        raise WorkspaceError(409, _("This request is closed and cannot change any more."))
+    if version != ticket.version:
+        raise WorkspaceError(409, _("Someone else changed this ticket while you were editing it. "
+                                    "Check the changes below, then send your update again."), conflict=True)
+    body = (posted.get("body") or "").strip()
+    wants_public = posted.get("public") == "1"
+    changes = _changes(ticket, brand, posted, current_fields)
+    if not policy.can_change_ticket(actor, brand) and (changes or wants_public):
+        raise WorkspaceError(403, _("Light agents can only add internal notes."))
+    if body:
+        try:
+            body = check_body(body)
+        except RequestError as error:
+            raise WorkspaceError(error.status, error.message) from None
+    if not changes and not body:
+        raise WorkspaceError(422, _("There is nothing to update: change something or write a reply."))
+    if changes:
+        _validate_and_apply(ticket, actor, brand, changes, current_fields)
+    try:
+        if body:
+            add_comment(ticket, actor, body, public=wants_public, channel="web")
+        else:
+            ticket.updated_at = utcnow()
+            db.session.commit()
+    except RequestError as error:
+        db.session.rollback()
+        raise WorkspaceError(error.status, error.message, conflict=error.status == 409) from None
+    except StaleDataError:
+        db.session.rollback()
+        raise WorkspaceError(409, _("Someone else changed this ticket while you were editing it. "
+                                    "Check the changes below, then send your update again."), conflict=True) from None
+
+
+def _changes(ticket, brand, posted, current_fields) -> dict:
+    """What the form asks to change (fields left out of the form are left alone)."""
+    changes = {}
+    for name in ("status", "priority", "type"):
+        if name in posted and posted[name] != getattr(ticket, name):
+            changes[name] = posted[name]
+    if "group_id" in posted:
+        group_id = _int_or_none(posted["group_id"], _("This group does not exist in this help centre."))
+        if group_id != ticket.group_id:
+            changes["group_id"] = group_id
+    if "assignee_id" in posted:
+        assignee_id = _int_or_none(posted["assignee_id"], _("Only agents of this help centre can be assigned."))
+        if assignee_id != ticket.assignee_id:
+            changes["assignee_id"] = assignee_id
+    values, errors, _shown = clean_fields(ticket.form, posted, current_fields)
+    if errors:
+        raise WorkspaceError(422, next(iter(errors.values())), field_errors=errors)
+    new_values = {k: v for k, v in values.items() if v != current_fields.get(k)}
+    if new_values:
+        changes["fields"] = new_values
+    return changes
+
+
+def _validate_and_apply(ticket, actor, brand, changes, current_fields) -> None:
+    status = changes.get("status", ticket.status)
+    _check_choice(status, STATUSES, _("Choose a valid status."))
+    if status == "closed":
+        raise WorkspaceError(422, _("Solved requests are closed automatically; nobody sets closed by hand."))
+    if status == "new" and ticket.status != "new":
+        raise WorkspaceError(422, _("A ticket cannot be set back to new."))
+    _check_choice(changes.get("priority", ticket.priority), PRIORITIES, _("Choose a valid priority."))
+    _check_choice(changes.get("type", ticket.type), TYPES, _("Choose a valid type."))
+    group_id = changes.get("group_id", ticket.group_id)
+    assignee_id = changes.get("assignee_id", ticket.assignee_id)
+    if "group_id" in changes and "assignee_id" not in changes and assignee_id is not None:
+        # The assignee must belong to the new group; Zendesk clears them, and so do we (recorded).
+        member = next((gids for u, gids in assignable_agents(brand) if u.id == assignee_id), frozenset())
+        if not policy.may_be_assigned("agent", group_id in member, group_id):
+            assignee_id = None
+    solving = status == "solved" and ticket.status != "solved"
+    group, assignee = _resolve_assignment(brand, actor, group_id, assignee_id, solving)
+    merged = {**current_fields, **changes.get("fields", {})}
+    if solving:
+        _values, _errors, shown = clean_fields(ticket.form, {}, merged)
+        missing = missing_to_solve(ticket.form, merged, shown)
+        if missing:
+            raise WorkspaceError(422, _("Fill in these fields before solving: %(fields)s.",
+                                        fields=", ".join(f.title for f in missing)),
+                                 field_errors={f.id: _("%(field)s is required to solve.", field=f.title)
+                                               for f in missing})
+    _apply(ticket, actor, changes, group, assignee, status)
+
+
+def _apply(ticket, actor, changes, group, assignee, status) -> None:
+    for name in ("priority", "type"):
+        if name in changes:
+            record_event(ticket, actor, name, getattr(ticket, name), changes[name])
+            setattr(ticket, name, changes[name])
+    if (group.id if group else None) != ticket.group_id:
+        record_event(ticket, actor, "group", ticket.group.name if ticket.group else None,
+                     group.name if group else None)
+        ticket.group_id, ticket.group = (group.id if group else None), group
+    if (assignee.id if assignee else None) != ticket.assignee_id:
+        record_event(ticket, actor, "assignee", ticket.assignee.name if ticket.assignee else None,
+                     assignee.name if assignee else None)
+        ticket.assignee_id, ticket.assignee = (assignee.id if assignee else None), assignee
+    if "fields" in changes:
+        _write_fields(ticket, actor, changes["fields"])
+    if status != ticket.status:
+        _set_status(ticket, status, actor)
+
+
+def _write_fields(ticket, actor, new_values: dict) -> None:
+    existing = {v.field_id: v for v in ticket.field_values}
+    titles = {f.id: f.title for f in form_fields(ticket.form)}
+    for field_id, value in new_values.items():
+        row = existing.get(field_id)
+        record_event(ticket, actor, f"field:{titles.get(field_id, field_id)}",
+                     row.value if row is not None else None, value)
+        if row is None:
+            ticket.field_values.append(TicketFieldValue(field_id=field_id, value=value))
+        elif value in (None, [], ""):
+            ticket.field_values.remove(row)
+        else:
+            row.value = value
+
+
+def create_on_behalf(brand, actor, form, posted):
+    """A ticket for a member of the brand, any form (agent-only ones too), on a chosen channel."""
+    requester, _role = member_in_brand(brand, posted.get("requester_email"))
+    if requester is None:
+        raise WorkspaceError(422, _("No member of this help centre has this e-mail address."))
+    channel = _check_choice(posted.get("channel", "web"), WORKSPACE_CHANNELS, _("Choose a valid channel."))
+    priority = _check_choice(posted.get("priority", "normal"), PRIORITIES, _("Choose a valid priority."))
+    kind = _check_choice(posted.get("type", "question"), TYPES, _("Choose a valid type."))
+    values, errors, _shown = clean_fields(form, posted, {})
+    if errors:
+        raise WorkspaceError(422, next(iter(errors.values())), field_errors=errors)
+    full_agent = policy.can_change_ticket(actor, brand)
+    group_id = _int_or_none(posted.get("group_id"), _("This group does not exist in this help centre."))
+    if group_id is None and form is not None:
+        group_id = form.default_group_id
+    assignee_id = _int_or_none(posted.get("assignee_id"), _("Only agents of this help centre can be assigned."))
+    if assignee_id is not None and not full_agent:
+        raise WorkspaceError(403, _("Light agents cannot assign tickets."))
+    group, assignee = _resolve_assignment(brand, actor, group_id, assignee_id, solving=False)
+    try:
+        ticket = build_request(brand, form, requester, actor, posted.get("subject"), posted.get("body"),
+                               {k: v for k, v in values.items() if v not in (None, [], "")},
+                               channel=channel, public=posted.get("public", "1") == "1")
+    except RequestError as error:
+        db.session.rollback()
+        raise WorkspaceError(error.status, error.message) from None
+    ticket.priority, ticket.type = priority, kind
+    ticket.group_id = group.id if group else None
+    ticket.assignee_id = assignee.id if assignee else None
+    if assignee is not None:
+        record_event(ticket, actor, "assignee", None, assignee.name)
+    db.session.commit()
+    return ticket
