@@ -102,3 +102,16 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app):
     return lambda: QueryCounter(db.engine)
+
+
+@pytest.fixture
+def client_for(app, world):
+    """client_for(user) -> a test client signed in as user in acme (each its own cookie jar)."""
+    from tests.conftest import signin
+
+    def make(user, brand=None):
+        client = app.test_client()
+        response = signin(client, brand or world.brand, user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:300]
+        return client
+    return make
