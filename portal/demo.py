@@ -178,6 +178,8 @@ def seed_demo() -> int:
 
 
 class _Counter:
+    """Adds new rows (flushed, so their ids are known) and counts everything made."""
+
     count = 0
 
     def add(self, obj):
