@@ -55,12 +55,27 @@ def help_centre_person():
     """Whose help centre this request is: the signed-in user (assisted service: the assisted user)."""
     from flask_login import current_user
 
+    from .assist.state import acting_as
+
+    # Assisted service: while an agent acts as a user, the help centre is that user's (DESIGN §8).
+    assisted = acting_as()
+    if assisted is not None:
+        return assisted
     return current_user if current_user.is_authenticated else None
 
 
 def assisting_agent():
     """The agent acting for the help-centre person (assisted service), recorded as assisted_by."""
-    return None
+    from .assist.state import acting_agent
+
+    return acting_agent()
+
+
+def assisting_channel() -> str:
+    """The channel of help-centre writes: the assist interaction's (phone, …), else web."""
+    from .assist.state import acting_channel
+
+    return acting_channel()
 
 
 def role_of(person, brand) -> str | None:
@@ -178,6 +193,10 @@ def _decide_mark_solved(person, brand, ticket) -> Decision:
 
 
 def _decide_rate(person, brand, ticket) -> Decision:
+    if assisting_agent() is not None:
+        # Only the user themself rates: never an agent acting for them (DESIGN §8).
+        return _deny(403, _("Satisfaction ratings are blocked while assisting a user: "
+                            "only the user can rate their request."))
     if is_staff(person, brand):
         return _deny(403, _("Agents cannot rate requests."))
     if not _is_requester(person, ticket):

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..tickets.services import MAX_BODY, MAX_SUBJECT
@@ -28,7 +29,8 @@ class CommentForm(FlaskForm):
 
 class RatingForm(FlaskForm):
     score = RadioField(_l("How would you rate the support you received?"),
-                       choices=[("good", _l("Good, I'm satisfied")), ("bad", _l("Bad, I'm unsatisfied"))],
+                       choices=[SelectChoice("good", _l("Good, I'm satisfied")),
+                                SelectChoice("bad", _l("Bad, I'm unsatisfied"))],
                        validators=[DataRequired(message=_l("Please choose good or bad."))])
     comment = TextAreaField(_l("Comment (optional)"), validators=[
         Optional(),

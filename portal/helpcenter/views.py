@@ -79,7 +79,7 @@ def new_request():
         values, _views = ticket_fields.clean_submission(form, request.form, enforce_required=False)
         data = {"description": page.description.data or "", "fields": {str(k): v for k, v in values.items()}}
         _service_call(services.save_draft, current_brand, person, form, page.subject.data, data,
-                      draft=draft, assisted_by=policy.assisting_agent())
+                      draft=draft, assisted_by=policy.assisting_agent(), channel=policy.assisting_channel())
         flash(_("Your draft is saved. You can finish it from My activities."), "success")
         return redirect(url_for("helpcenter.my_activities", tab="drafts"))
     else:
@@ -96,7 +96,7 @@ def new_request():
 def _submit(person, form, page, values, draft, source):
     assisted_by = policy.assisting_agent()
     common = dict(subject=page.subject.data, description=page.description.data, field_values=values,
-                  assisted_by=assisted_by)
+                  assisted_by=assisted_by, channel=policy.assisting_channel())
     if draft is not None:
         ticket = _service_call(services.submit_draft, draft, form, person, person, **common)
     elif source is not None:
@@ -192,7 +192,7 @@ def add_comment(ticket_id):
     if not form.validate_on_submit():
         return _render_request(ticket, person, comment_form=form, status=422)
     _service_call(services.add_comment, ticket, person, form.body.data, public=True,
-                  assisted_by=policy.assisting_agent())
+                  assisted_by=policy.assisting_agent(), channel=policy.assisting_channel())
     flash(_("Your comment was added."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
