@@ -122,10 +122,13 @@ def add_form_field(form_id):
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
 
+def _form_and_field(form_id: int, field_id: int):
+    return _load_ticket_form(form_id), scoped_or_404(TicketField, field_id)
+
+
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/remove")
 def remove_form_field(form_id, field_id):
-    ticket_form = _load_ticket_form(form_id)
-    field = scoped_or_404(TicketField, field_id)
+    ticket_form, field = _form_and_field(form_id, field_id)
     commit_or_abort(services.remove_field_from_form, current_brand, ticket_form, field)
     flash(_("Field “%(title)s” removed from the form.", title=field.title), "success")
     return redirect(url_for("admin.ticket_form", form_id=form_id))
@@ -133,10 +136,8 @@ def remove_form_field(form_id, field_id):
 
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/move")
 def move_form_field(form_id, field_id):
-    ticket_form = _load_ticket_form(form_id)
-    field = scoped_or_404(TicketField, field_id)
-    commit_or_abort(services.move_field_on_form, current_brand, ticket_form, field,
-                    request.form.get("direction", ""))
+    ticket_form, field = _form_and_field(form_id, field_id)
+    commit_or_abort(services.move_field_on_form, current_brand, ticket_form, field, request.form.get("direction", ""))
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
 

@@ -2,7 +2,7 @@
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
@@ -57,3 +57,18 @@ def audit_events(brand, action):
     return list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.brand_id == brand.id, AuditEvent.action == action).order_by(AuditEvent.id)
     ))
+
+
+def count_queries(client, path) -> int:
+    """SQL statements run to serve one GET (which must succeed)."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.tickets.models import FieldCondition, FormField, TicketField, TicketForm
 
-from .conftest import audit_actions, audit_events
+from .conftest import audit_actions, audit_events, count_queries
 
 
 @pytest.fixture
@@ -209,3 +209,128 @@ def test_assign_order_and_remove_fields(client, as_admin, make_form, make_field)
     assert client.post(f"/acme/admin/forms/{form.id}/fields/{b.id}/remove").status_code == 404
     assert audit_actions(as_admin.brand) == ["ticket_form.field_add", "ticket_form.field_add",
                                              "ticket_form.field_move", "ticket_form.field_remove"]
+
+
+@pytest.fixture
+def security_form(as_admin, make_form, make_field):
+    device = make_field(as_admin.brand, "Device", "dropdown", ["laptop", "phone"])
+    serial = make_field(as_admin.brand, "Laptop serial")
+    notes = make_field(as_admin.brand, "Notes")
+    form = make_form(as_admin.brand, "Security report", [device, serial])
+    return form, device, serial, notes
+
+
+def condition(form, parent, child, value="laptop", audience="end_user"):
+    return {"parent_field_id": parent.id, "child_field_id": child.id, "parent_value": value, "audience": audience}
+
+
+def test_add_and_remove_a_condition(client, as_admin, security_form):
+    form, device, serial, _notes = security_form
+    response = client.post(f"/acme/admin/forms/{form.id}/conditions", data=condition(form, device, serial))
+    assert response.status_code == 302
+    saved = db.session.scalar(select(FieldCondition))
+    assert (saved.form_id, saved.parent_field_id, saved.parent_value, saved.child_field_id, saved.audience) == (
+        form.id, device.id, "laptop", serial.id, "end_user")
+    html = client.get(f"/acme/admin/forms/{form.id}").get_data(as_text=True)
+    assert "Show “Laptop serial” to end users when “Device” is “laptop”." in html
+    assert client.post(f"/acme/admin/forms/{form.id}/conditions/{saved.id}/remove").status_code == 302
+    assert count(FieldCondition) == 0
+    assert audit_actions(as_admin.brand) == ["ticket_form.condition_add", "ticket_form.condition_remove"]
+
+
+@pytest.mark.parametrize("case, status, message", [
+    ("value not an option", 422, "Choose one of the parent field&#39;s options: laptop, phone."),
+    ("child not on form", 422, "Both fields of a condition must be on this form."),
+    ("same field", 422, "A field cannot depend on itself."),
+    ("unknown audience", 422, "Not a valid choice"),
+    ("empty value", 422, "This field is required."),
+    ("loop", 422, "These fields would depend on each other in a loop."),
+    ("duplicate", 409, "This condition already exists."),
+])
+def test_bad_conditions_are_refused(client, as_admin, security_form, case, status, message):
+    form, device, serial, notes = security_form
+    data = condition(form, device, serial)
+    if case == "value not an option":
+        data["parent_value"] = "tablet"
+    elif case == "child not on form":
+        data["child_field_id"] = notes.id
+    elif case == "same field":
+        data["child_field_id"] = device.id
+    elif case == "unknown audience":
+        data["audience"] = "robots"
+    elif case == "empty value":
+        data["parent_value"] = ""
+    elif case in ("loop", "duplicate"):
+        db.session.add(FieldCondition(form_id=form.id, parent_field_id=serial.id if case == "loop" else device.id,
+                                      parent_value="x" if case == "loop" else "laptop",
+                                      child_field_id=device.id if case == "loop" else serial.id,
+                                      audience="end_user"))
+        db.session.commit()
+    before = count(FieldCondition)
+    response = client.post(f"/acme/admin/forms/{form.id}/conditions", data=data)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+    assert count(FieldCondition) == before
+    assert audit_actions(as_admin.brand) == []
+
+
+def test_free_text_parent_accepts_any_value_and_agent_audience(client, as_admin, security_form):
+    form, device, serial, _notes = security_form
+    data = condition(form, serial, device, value="ABC-123", audience="agent")
+    assert client.post(f"/acme/admin/forms/{form.id}/conditions", data=data).status_code == 302
+    assert db.session.scalar(select(FieldCondition.audience)) == "agent"
+
+
+def test_condition_fields_of_another_brand_are_404(client, as_admin, security_form, make_field):
+    form, device, _serial, _notes = security_form
+    theirs = make_field(as_admin.other, "Theirs")
+    data = condition(form, device, theirs)
+    assert client.post(f"/acme/admin/forms/{form.id}/conditions", data=data).status_code == 404
+    assert count(FieldCondition) == 0
+
+
+def test_removing_a_field_removes_its_conditions(client, as_admin, security_form):
+    form, device, serial, _notes = security_form
+    client.post(f"/acme/admin/forms/{form.id}/conditions", data=condition(form, device, serial))
+    client.post(f"/acme/admin/forms/{form.id}/fields/{serial.id}/remove")
+    assert count(FieldCondition) == 0
+
+
+def test_an_option_used_by_a_condition_cannot_be_dropped(client, as_admin, security_form):
+    form, device, serial, _notes = security_form
+    client.post(f"/acme/admin/forms/{form.id}/conditions", data=condition(form, device, serial))
+    response = client.post(f"/acme/admin/fields/{device.id}", data={
+        "title": "Device", "field_type": "dropdown", "options": "phone", "portal_access": "editable"})
+    assert response.status_code == 409
+    db.session.refresh(device)
+    assert device.options == ["laptop", "phone"]
+
+
+def test_condition_of_another_form_is_404(client, as_admin, security_form, make_form):
+    form, device, serial, _notes = security_form
+    other_form = make_form(as_admin.brand, "Other", [device, serial])
+    client.post(f"/acme/admin/forms/{form.id}/conditions", data=condition(form, device, serial))
+    saved = db.session.scalar(select(FieldCondition))
+    assert client.post(f"/acme/admin/forms/{other_form.id}/conditions/{saved.id}/remove").status_code == 404
+    assert count(FieldCondition) == 1
+
+
+def test_form_pages_queries_do_not_grow(client, as_admin, make_form, make_field, make_group):
+    def grow(n):
+        group = make_group(as_admin.brand)
+        for _ in range(n):
+            fields = [make_field(as_admin.brand, f"F{count(TicketField)}", "dropdown", ["a"]) for _ in range(2)]
+            form = make_form(as_admin.brand, f"Form {count(TicketForm)}", fields)
+            form.default_group_id = group.id
+            db.session.add(FieldCondition(form_id=form.id, parent_field_id=fields[0].id, parent_value="a",
+                                          child_field_id=fields[1].id))
+        db.session.commit()
+        return form
+
+    form = grow(1)
+    before = [count_queries(client, path) for path in
+              ("/acme/admin/forms", "/acme/admin/fields", f"/acme/admin/forms/{form.id}")]
+    form = grow(4)
+    after = [count_queries(client, path) for path in
+             ("/acme/admin/forms", "/acme/admin/fields", f"/acme/admin/forms/{form.id}")]
+    assert after == before
