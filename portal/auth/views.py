@@ -2,6 +2,7 @@
 from flask import flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -153,6 +154,12 @@ def _refused(error: AccountError, form_name: str, form, aliases: dict[str, str])
     return _profile_page(error.status, **{form_name: form})
 
 
+def _flash_other_sessions_ended(count: int) -> None:
+    if count:
+        flash(ngettext("%(num)d other session is signed out.", "%(num)d other sessions are signed out.",
+                       count), "info")
+
+
 @bp.get("/profile")
 @login_required
 def profile():
@@ -190,7 +197,8 @@ def save_password():
     except AccountError as error:
         return _refused(error, "password_form", form, {"password": "new_password"})
     db.session.commit()
-    flash(_("Your password is changed. Your other sessions (%(n)d) are signed out.", n=ended), "success")
+    flash(_("Your password is changed."), "success")
+    _flash_other_sessions_ended(ended)
     return redirect(url_for("auth.profile"))
 
 
@@ -225,5 +233,5 @@ def end_session_row(session_id: int):
 def end_other_session_rows():
     ended = end_own_other_sessions(current_user, brand=current_brand)
     db.session.commit()
-    flash(_("Your other sessions (%(n)d) are signed out.", n=ended), "success")
+    _flash_other_sessions_ended(ended)
     return redirect(url_for("auth.profile"))

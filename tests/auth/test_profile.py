@@ -88,7 +88,8 @@ def test_password_change_ends_other_sessions_and_rotates_this_one(app, client, a
     response = client.post("/acme/hc/en/profile/password", data={
         "current_password": PASSWORD, "new_password": "a-brand-new-pw", "confirm_password": "a-brand-new-pw"})
     assert response.status_code == 302
-    assert client.get("/acme/hc/en/profile").status_code == 200
+    page = client.get("/acme/hc/en/profile")
+    assert page.status_code == 200 and "1 other session is signed out." in _text(page)
     assert client.get_cookie("session").value != old_cookie
     assert other_browser.get("/acme/hc/en/profile").status_code == 302
     db.session.expire_all()
