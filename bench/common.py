@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT_DIR = os.path.join(ROOT, "bench", "out")
 WORKERS = 2
 CONCURRENCY = 4  # clients in the throughput phase: keeps both sync workers busy
-ROUNDS = 3  # throughput rounds per side, alternating ours and the baseline's
+ROUNDS = 2  # throughput rounds per side, alternating ours and the baseline's
 
 
 @dataclass
@@ -112,6 +112,22 @@ def capture(app, page: Page, cookie: str) -> Page:
     elif page.expect and not any(text in body for text in page.expect):
         page.note = "page does not show the seeded rows yet (not built?)"
     return page
+
+
+def slowest_statement(db_path: str, statements: list) -> tuple[float, str]:
+    """The captured SELECT that takes longest through raw sqlite3: where a slow page spends its time."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        timed = []
+        for sql, params in statements:
+            started = time.perf_counter()
+            conn.execute(sql, params).fetchall()
+            timed.append((time.perf_counter() - started, sql))
+    finally:
+        conn.close()
+    return max(timed, default=(0.0, ""))
 
 
 def free_port() -> int:
@@ -239,7 +255,9 @@ class Bench:
         for page in pages:
             capture(self.app, page, self.sessions.cookie_for(page.user_id))
             state = page.note or "ok"
-            self.log(f"capture: {page.name}: {page.path} -> {page.status}, {len(page.statements)} SELECTs ({state})")
+            seconds, slowest = slowest_statement(self.db_path, page.statements)
+            self.log(f"capture: {page.name}: {page.path} -> {page.status}, {len(page.statements)} SELECTs ({state}); "
+                     f"slowest {seconds * 1000:.1f} ms: {' '.join(slowest.split())[:160]}")
         return pages
 
     def servers(self, pages: list[Page]):
@@ -264,8 +282,8 @@ class Bench:
         ours = (app_port, page.path, cookie)
         theirs = (baseline_port, f"/q/{page.name}", None)
         load = self.load
-        hammer(*ours, 20, 10, 2)  # warm both: imports, caches, first pages
-        hammer(*theirs, 20, 10, 2)
+        hammer(*ours, 4, 5, 2)  # warm both workers of each: imports, caches, first pages
+        hammer(*theirs, 4, 5, 2)
         latency = hammer(*ours, load.latency_requests, load.latency_seconds, 1)
         # Throughput in alternating rounds, so a busy neighbour on the machine hits both sides alike.
         share = (load.throughput_requests // ROUNDS, load.throughput_seconds / ROUNDS, CONCURRENCY)
