@@ -18,12 +18,15 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[a-z0-9]+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{3,}$")
 _SEGMENT_BREAKS = ".-_+@"
+# Letters that Unicode does not decompose into a base letter and an accent.
+_TRANSLITERATE = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "ı": "i",
+                                "þ": "th", "ħ": "h"})
 
 
 def fold(text: str | None) -> str:
     """Lower-case, accents removed, control characters dropped: 'Hélène' -> 'helene'."""
     text = _CONTROL.sub(" ", text or "")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

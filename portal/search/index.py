@@ -9,12 +9,14 @@ Layout of SEARCH_INDEX_DIR:
 Whoosh is not crash-safe, so anything unreadable is treated as missing and rebuilt from the
 database (DESIGN §12).
 """
+import gc
 import json
 import os
 import shutil
 import socket
 import time
 import uuid
+import warnings
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
@@ -45,6 +47,15 @@ def schema() -> Schema:
     )
 
 
+@contextmanager
+def quiet_leaks():
+    """Whoosh leaves files open when it fails to read a damaged index; close them quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
+        gc.collect()
+
+
 class IndexUnavailable(Exception):
     """The live index is missing or unreadable: rebuild it from the database."""
 
@@ -73,10 +84,12 @@ class IndexStore:
         name = self.current_name()
         if name is None:
             raise IndexUnavailable("no live index")
-        try:
-            return whoosh_index.open_dir(self._path(name), schema=schema())
-        except Exception as error:  # any unreadable state is a missing index
-            raise IndexUnavailable(str(error)) from error
+        with quiet_leaks():
+            try:
+                return whoosh_index.open_dir(self._path(name), schema=schema())
+            except Exception as error:  # any unreadable state is a missing index
+                failure = f"{type(error).__name__}: {error}"
+        raise IndexUnavailable(failure)
 
     def new_generation(self):
         os.makedirs(self.base_dir, exist_ok=True)

@@ -20,7 +20,7 @@ from ..database import write_connection
 from ..extensions import db
 from ..tickets.models import Ticket
 from . import documents
-from .index import IndexStore, IndexUnavailable, LockTimeout, build_query
+from .index import IndexStore, IndexUnavailable, LockTimeout, build_query, quiet_leaks
 from .models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -270,22 +270,24 @@ def search_users(brand, query: str | None, limit: int = DEFAULT_LIMIT) -> list[H
     return list(unique.values())[:limit]
 
 
-def _run(query_object, brand_id: int, limit: int, retry: bool = True) -> list[Hit]:
+def _run(query_object, brand_id: int, limit: int) -> list[Hit]:
     index_store = store()
-    try:
-        ix = _open_or_rebuild(index_store)
-        with ix.searcher() as searcher:
-            # The brand is a filter inside the search, so ranking only ever sees members.
-            results = searcher.search(query_object, filter=Term("brands", str(brand_id)), limit=limit)
-            return [Hit(int(hit["id"]), hit.score) for hit in results]
-    except (IndexUnavailable, LockTimeout):
-        raise
-    except Exception:
-        if not retry:
-            raise
-        log.exception("search index unreadable: rebuilding from the database")
+    for attempt in (1, 2):
+        with quiet_leaks():
+            try:
+                with _open_or_rebuild(index_store).searcher() as searcher:
+                    # The brand is a filter inside the search, so ranking only ever sees members.
+                    results = searcher.search(query_object, filter=Term("brands", str(brand_id)),
+                                              limit=limit)
+                    return [Hit(int(hit["id"]), hit.score) for hit in results]
+            except LockTimeout:
+                raise
+            except Exception:
+                if attempt == 2:
+                    raise
+                log.exception("search index unreadable: rebuilding from the database")
         reindex()
-        return _run(query_object, brand_id, limit, retry=False)
+    return []
 
 
 def _requester_hits(brand, cleaned: str) -> list[Hit]:

@@ -4,6 +4,7 @@ import pytest
 from portal.auth.services import add_membership, create_user
 from portal.extensions import db
 from portal.search import services
+from tests.auth.conftest import _fresh_g_per_request, _no_test_transaction_during_requests  # noqa: F401
 
 
 @pytest.fixture
@@ -23,5 +24,11 @@ def add_person(app):
 def find(app):
     """find(brand, query) -> list of user ids, best first."""
     def run(brand, query, limit=20):
-        return [hit.user_id for hit in services.search_users(brand, query, limit)]
+        # As in a GET: outside a request the test's reads would begin IMMEDIATE and hold the
+        # SQLite write lock that a rebuild on its own connection needs.
+        db.session.commit()
+        with app.test_request_context():
+            hits = services.search_users(brand, query, limit)
+            db.session.commit()
+        return [hit.user_id for hit in hits]
     return run
