@@ -334,3 +334,13 @@ def test_form_pages_queries_do_not_grow(client, as_admin, make_form, make_field,
     after = [count_queries(client, path) for path in
              ("/acme/admin/forms", "/acme/admin/fields", f"/acme/admin/forms/{form.id}")]
     assert after == before
+
+
+def test_a_refused_condition_is_explained_on_the_page(client, as_admin, make_form, make_field):
+    only = make_field(as_admin.brand, "Only")
+    form = make_form(as_admin.brand, "Small", [only])
+    response = client.post(f"/acme/admin/forms/{form.id}/conditions",
+                           data={"parent_field_id": only.id, "child_field_id": only.id, "parent_value": "x",
+                                 "audience": "end_user"})
+    assert response.status_code == 422
+    assert "A field cannot depend on itself." in response.get_data(as_text=True)
