@@ -22,3 +22,5 @@ ARGON2_MEMORY_COST = 65536
 SIGNIN_MAX_FAILURES = 5
 SIGNIN_FAILURE_WINDOW_SECONDS = 900
 PAGE_SIZE = 25
+# API requests allowed per caller (token, or user with a password) per minute, counted in the database.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("GUICHET_API_RATE_LIMIT_PER_MINUTE", "400"))

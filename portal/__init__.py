@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app):
     from .admin import bp as admin_bp
     from .agent import bp as agent_bp
+    from .api import bp as api_bp, tokens_bp as api_tokens_bp
     from .assist import bp as assist_bp
     from .auth import bp as auth_bp
     from .brands.views import bp as brands_bp
@@ -59,7 +60,7 @@ def _register_blueprints(app):
     from .search import bp as search_bp
 
     for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp,
-               assist_bp):
+               assist_bp, api_bp, api_tokens_bp):
         app.register_blueprint(bp)
 
 

@@ -17,3 +17,4 @@ from .tickets.models import (  # noqa: F401
 from .agent.models import AgentPreference, AssistanceMessage, AssistanceNotice, AssistanceRequest  # noqa: F401
 from .search.models import SearchOutbox  # noqa: F401
 from .assist.models import Interaction, MailOutbox  # noqa: F401
+from .api.models import ApiRateCounter, ApiToken  # noqa: F401

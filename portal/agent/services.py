@@ -224,12 +224,13 @@ def _write_fields(ticket, actor, new_values: dict) -> None:
             row.value = value
 
 
-def create_on_behalf(brand, actor, form, posted):
-    """A ticket for a member of the brand, any form (agent-only ones too), on a chosen channel."""
+def create_on_behalf(brand, actor, form, posted, channels=WORKSPACE_CHANNELS):
+    """A ticket for a member of the brand, any form (agent-only ones too), on a chosen channel
+    (the API passes its own: channels=("api",))."""
     requester, _role = member_in_brand(brand, posted.get("requester_email"))
     if requester is None:
         raise WorkspaceError(422, _("No member of this help centre has this e-mail address."))
-    channel = _check_choice(posted.get("channel", "web"), WORKSPACE_CHANNELS, _("Choose a valid channel."))
+    channel = _check_choice(posted.get("channel", "web"), channels, _("Choose a valid channel."))
     priority = _check_choice(posted.get("priority", "normal"), PRIORITIES, _("Choose a valid priority."))
     kind = _check_choice(posted.get("type", "question"), TYPES, _("Choose a valid type."))
     values, errors, _shown = clean_fields(form, posted, {})

@@ -9,10 +9,11 @@ PER_PAGE = 25
 ACTIVITY_TABS = ("requested", "ccd", "drafts")
 
 
-def my_requests(brand, person, tab: str = "requested", status: str | None = None,
-                page: int = 1, per_page: int = PER_PAGE):
+def my_requests(brand, person, tab: str = "requested", status: str | tuple | None = None,
+                page: int = 1, per_page: int = PER_PAGE, subject_contains: str | None = None):
     """My activities: requests I asked for or am copied on (public ones only: a light agent's
-    internal-first requests are not in the request portal, §5.1), or my drafts. Two queries."""
+    internal-first requests are not in the request portal, §5.1), or my drafts. Two queries.
+    `status` may be several (the API's open/solved lists); `subject_contains` searches subjects."""
     if tab == "drafts":
         query = (select(Draft).where(Draft.brand_id == brand.id, Draft.user_id == person.id)
                  .options(joinedload(Draft.form)).order_by(Draft.updated_at.desc(), Draft.id.desc()))
@@ -24,7 +25,10 @@ def my_requests(brand, person, tab: str = "requested", status: str | None = None
     else:
         query = query.where(Ticket.requester_id == person.id)
     if status:
-        query = query.where(Ticket.status == status)
+        query = query.where(Ticket.status.in_(status) if isinstance(status, tuple) else Ticket.status == status)
+    if subject_contains:
+        escaped = subject_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(Ticket.subject.ilike(f"%{escaped}%", escape="\\"))
     query = query.options(joinedload(Ticket.requester)).order_by(Ticket.updated_at.desc(), Ticket.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 

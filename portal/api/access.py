@@ -1,0 +1,84 @@
+"""Turning the policy's answers into API answers, and loading brand-scoped objects.
+
+The API asks portal.policy exactly as the pages do; only the shape of a refusal differs: a
+Zendesk error instead of a page or a redirect to the workspace.
+"""
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from .. import policy
+from ..brands import current_brand
+from ..tickets import queries
+from .errors import refuse
+
+
+def refuse_decision(decision, ticket=None):
+    """Staff kept out of the help centre's requests get a 403 saying why; a request that lives
+    only in the workspace (a light agent's internal one) is not in the Requests API: 404."""
+    if decision.status == 401:
+        refuse(401)
+    if decision.to_workspace:
+        if ticket is not None:
+            refuse(404)
+        refuse(403, decision.reason or _("Agents manage requests in the agent workspace."))
+    refuse(decision.status if decision.status >= 400 else 403, decision.reason)
+
+
+def require(action: str, ticket=None, form=None) -> None:
+    decision = policy.decide(current_user, current_brand, action, ticket=ticket, form=form)
+    if not decision.allowed:
+        refuse_decision(decision, ticket)
+
+
+def requests_person():
+    """The caller, allowed to use the Requests API in this brand (DESIGN §5)."""
+    require(policy.USE_REQUESTS)
+    return current_user
+
+
+def load_request(request_id: int, action: str = policy.VIEW_REQUEST):
+    ticket = queries.request_in_brand(current_brand, request_id)
+    if ticket is None:
+        refuse(404)
+    require(policy.VIEW_REQUEST, ticket=ticket)
+    if action != policy.VIEW_REQUEST:
+        require(action, ticket=ticket)
+    return ticket
+
+
+def as_id(value, message: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        refuse(422, message)
+    return value
+
+
+def custom_fields_form(custom_fields) -> MultiDict:
+    """Zendesk's [{"id": 1, "value": …}] as the form data the field cleaners read."""
+    if custom_fields is None:
+        return MultiDict()
+    if isinstance(custom_fields, dict):
+        custom_fields = [{"id": key, "value": value} for key, value in custom_fields.items()]
+    if not isinstance(custom_fields, list):
+        refuse(422, _("custom_fields must be a list of objects with an id and a value."))
+    posted = MultiDict()
+    for entry in custom_fields:
+        if not isinstance(entry, dict) or "id" not in entry:
+            refuse(422, _("custom_fields must be a list of objects with an id and a value."))
+        try:
+            field_id = int(entry["id"])
+        except (TypeError, ValueError):
+            refuse(422, _("custom_fields must be a list of objects with an id and a value."))
+        name, value = f"field_{field_id}", entry.get("value")
+        posted[f"{name}__present"] = "1"
+        for item in (value if isinstance(value, list) else [value]):
+            if item is True:
+                item = "1"
+            elif item is None or item is False:
+                item = ""
+            elif not isinstance(item, (str, int, float)):
+                refuse(422, _("custom_fields must be a list of objects with an id and a value."))
+            posted.add(name, str(item))
+    return posted

@@ -1,0 +1,145 @@
+"""Tickets: the agent view (Zendesk's /api/v2/tickets), with the workspace's limits (DESIGN §6).
+
+Listing and loading use the workspace's scope; creating and updating call the workspace's
+services, so a light agent writes internal notes only and changes nothing after creation.
+"""
+from flask import jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
+
+from .. import policy
+from ..agent import queries
+from ..agent.errors import WorkspaceError
+from ..agent.queries import _scope as workspace_scope
+from ..agent.services import create_on_behalf, update_ticket
+from ..auth.models import User
+from ..brands import current_brand
+from ..extensions import db
+from ..tickets.models import Ticket
+from ..tickets.queries import form_in_brand
+from . import bp
+from .access import as_id, custom_fields_form
+from .common import comment_of, json_body, page_args, paged, route
+from .errors import field_details, refuse
+from .requests import API_CHANNEL
+from .serializers import comment_json, load_extras, ticket_json
+
+CHOICE_KEYS = ("status", "priority", "type")
+ID_KEYS = ("group_id", "assignee_id")
+
+
+def _viewer() -> queries.Viewer:
+    if not policy.can_use_workspace(current_user, current_brand):
+        refuse(403, _("The agent workspace is for the agents of this help centre."))
+    return queries.viewer_for(current_user, current_brand)
+
+
+def _load(ticket_id: int, viewer):
+    ticket = queries.ticket_in_brand(current_brand, ticket_id)
+    if ticket is None or not policy.can_view_in_workspace(current_user, current_brand, ticket, viewer.group_ids):
+        refuse(404)
+    return ticket
+
+
+def _one(ticket, status=200):
+    return jsonify(ticket=ticket_json(ticket, load_extras([ticket]), current_user, current_brand)), status
+
+
+def _workspace(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except WorkspaceError as error:
+        db.session.rollback()
+        errors = error.details.get("field_errors")
+        refuse(error.status, error.message, field_details(errors) if errors else None)
+
+
+@route(bp, "/tickets", methods=["GET"])
+def list_tickets():
+    viewer = _viewer()
+    page, per_page = page_args()
+    conditions = workspace_scope(viewer)
+    total = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
+    tickets = list(db.session.scalars(select(Ticket).where(*conditions).order_by(Ticket.id)
+                                      .limit(per_page).offset((page - 1) * per_page)))
+    extras = load_extras(tickets)
+    return paged("tickets", [ticket_json(t, extras, current_user, current_brand) for t in tickets],
+                 total, page, per_page)
+
+
+@route(bp, "/tickets/<int:ticket_id>", methods=["GET"])
+def show_ticket(ticket_id):
+    return _one(_load(ticket_id, _viewer()))
+
+
+@route(bp, "/tickets/<int:ticket_id>/comments", methods=["GET"])
+def ticket_comments(ticket_id):
+    ticket = _load(ticket_id, _viewer())
+    page, per_page = page_args()
+    thread = queries.thread(ticket, policy.sees_internal_notes(current_user, current_brand, ticket))
+    shown = thread[(page - 1) * per_page: page * per_page]
+    return paged("comments", [comment_json(c) for c in shown], len(thread), page, per_page)
+
+
+def _posted(payload: dict) -> MultiDict:
+    """The JSON ticket as the workspace form the services read; only the keys sent."""
+    posted = custom_fields_form(payload.get("custom_fields"))
+    for key in CHOICE_KEYS:
+        if key in payload:
+            if not isinstance(payload[key], str):
+                refuse(422, _("%(name)s must be text.", name=key))
+            posted[key] = payload[key]
+    for key in ID_KEYS:
+        if key in payload:
+            value = as_id(payload[key], _("%(name)s must be a number or null.", name=key))
+            posted[key] = "" if value is None else str(value)
+    comment = comment_of(payload)
+    if comment.get("body") is not None:
+        posted["body"] = comment["body"]
+    # Zendesk comments are public unless said otherwise; light agents only ever write internal notes.
+    public = comment.get("public", True)
+    if not isinstance(public, bool):
+        refuse(422, _("comment.public must be true or false."))
+    posted["public"] = "1" if policy.comment_is_public(current_user, current_brand, public) else "0"
+    return posted
+
+
+def _requester_email(payload: dict) -> str:
+    requester_id = as_id(payload.get("requester_id"), _("requester_id must be a number."))
+    if requester_id is not None:
+        user = db.session.get(User, requester_id)
+        return user.email if user is not None else ""
+    requester = payload.get("requester")
+    if isinstance(requester, dict) and isinstance(requester.get("email"), str):
+        return requester["email"]
+    return current_user.email
+
+
+@route(bp, "/tickets", methods=["POST"])
+def create_ticket():
+    _viewer()
+    payload = json_body("ticket")
+    form_id = as_id(payload.get("ticket_form_id"), _("ticket_form_id must be a number."))
+    form = form_in_brand(current_brand, form_id) if form_id is not None else None
+    if form_id is not None and (form is None or not form.active):
+        refuse(404, _("This form does not exist."))
+    subject = payload.get("subject")
+    if subject is not None and not isinstance(subject, str):
+        refuse(422, _("Please enter a subject."))
+    posted = _posted(payload)
+    posted.update({"subject": subject or "", "requester_email": _requester_email(payload), "channel": API_CHANNEL})
+    ticket = _workspace(create_on_behalf, current_brand, current_user, form, posted, channels=(API_CHANNEL,))
+    return _one(ticket, 201)
+
+
+@route(bp, "/tickets/<int:ticket_id>", methods=["PUT"])
+def update(ticket_id):
+    viewer = _viewer()
+    ticket = _load(ticket_id, viewer)
+    posted = _posted(json_body("ticket"))
+    posted["version"] = str(ticket.version)
+    _workspace(update_ticket, ticket, current_user, current_brand, posted, queries.field_values(ticket))
+    db.session.expire_all()
+    return _one(_load(ticket_id, viewer))
