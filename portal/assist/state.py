@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import update
@@ -66,7 +66,7 @@ class AssistState:
 
 
 def current_assist() -> AssistState | None:
-    return g.get("assist_state")
+    return g.get("assist_state") if has_request_context() else None
 
 
 def acting_as():
@@ -158,6 +158,23 @@ def load_assist_state():
     return None
 
 
+def audit_assisted_write(response):
+    """Every successful write made while acting as the user lands in the audit log with both
+    names: the agent as actor, the user as on_behalf_of (DESIGN §8)."""
+    state = current_assist()
+    if (state is None or not state.acting or request.method != "POST" or response.status_code >= 400
+            or request.blueprint == "assist"):
+        return response
+    from ..audit.services import record
+
+    interaction = state.interaction
+    record("assist.acted", actor=interaction.agent, brand=interaction.brand, obj=interaction,
+           on_behalf_of=interaction.user, endpoint=request.endpoint, path=request.path,
+           target=response.headers.get("Location"), channel=interaction.channel)
+    db.session.commit()
+    return response
+
+
 def inject_assist():
     state = current_assist()
     return {"assisting": state, "assist_channel_labels": CHANNEL_LABELS, "assist_outcomes": OUTCOMES,
@@ -166,4 +183,5 @@ def inject_assist():
 
 def register_state_hooks(bp):
     bp.before_app_request(load_assist_state)
+    bp.after_app_request(audit_assisted_write)
     bp.app_context_processor(inject_assist)
