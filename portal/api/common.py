@@ -8,10 +8,15 @@ from .errors import refuse
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 100
+MAX_PAGE = 100_000
+# Ids beyond what the database stores are simply not found (never an integer overflow).
+MAX_ID = 2**63 - 1
 
 
 def route(bp, rule: str, **options):
     """Register `rule.json` and `rule` (Zendesk clients send the suffix); url_for builds `.json`."""
+    rule = rule.replace("<int:", f"<int(max={MAX_ID}):")
+
     def decorator(view):
         bp.add_url_rule(rule + ".json", view_func=view, **options)
         bp.add_url_rule(rule, view_func=view, **options)
@@ -57,7 +62,7 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
 
 
 def page_args() -> tuple[int, int]:
-    return int_arg("page", 1), int_arg("per_page", DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
+    return int_arg("page", 1, maximum=MAX_PAGE), int_arg("per_page", DEFAULT_PER_PAGE, maximum=MAX_PER_PAGE)
 
 
 def _page_url(page: int) -> str:

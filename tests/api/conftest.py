@@ -15,6 +15,7 @@ from zenpy import Zenpy
 from portal.extensions import db
 from portal.models import TicketField, TicketForm
 from portal.tickets.models import FormField
+from tests.auth.conftest import _fresh_g_per_request  # noqa: F401  (each test request gets its own `g`)
 from tests.conftest import PASSWORD
 
 
@@ -68,8 +69,8 @@ def zenpy_client(live_server, monkeypatch):
         session = CommittingSession()
         sessions.append(session)
         if token:
-            return Zenpy(subdomain=brand.slug, email=user.email, token=token, session=session)
-        return Zenpy(subdomain=brand.slug, email=user.email, password=password, session=session)
+            return Zenpy(subdomain=brand.slug, email=user.email, token=token, session=session, disable_cache=True)
+        return Zenpy(subdomain=brand.slug, email=user.email, password=password, session=session, disable_cache=True)
 
     yield make
     for session in sessions:
