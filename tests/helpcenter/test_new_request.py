@@ -178,3 +178,19 @@ def test_draft_can_be_deleted_by_its_owner(client, world, login):
     draft = db.session.scalar(select(Draft))
     assert client.post(hc(world, f"drafts/{draft.id}/delete")).status_code == 302
     assert count(Draft) == 0
+
+
+def test_signed_in_non_member_may_not_submit(client, world, make_world, login):
+    elsewhere = make_world("globex")
+    db.session.add(world.outsider)
+    from portal.models import Membership
+
+    db.session.add(Membership(user_id=world.outsider.id, brand_id=elsewhere.brand.id, role="end_user"))
+    db.session.commit()
+    login(elsewhere.brand, world.outsider)
+    response = client.get(hc(world, f"requests/new?ticket_form_id={world.general.id}"))
+    assert response.status_code == 403
+    assert "You are not a member of this help centre." in response.get_data(as_text=True)
+    response = post_form(client, world, world.general, subject="Hi", description="Help",
+                         **{f"field_{world.category.id}": "access"})
+    assert response.status_code == 403 and count(Ticket) == 0
