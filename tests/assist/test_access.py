@@ -1,0 +1,87 @@
+"""Who may use assisted service: the decisions as a table, then each gate through HTTP both ways."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from portal.assist import access
+from portal.extensions import db
+
+
+def _off(brand):
+    brand.settings = {**brand.settings, "assisted_service": False}
+    db.session.commit()
+
+
+@pytest.mark.parametrize("person, action, expected", [
+    ("agent", access.USE_ASSIST, True),
+    ("agent", access.REGISTER_USERS, True),
+    ("agent", access.VIEW_REPORTS, True),
+    ("assisting_admin", access.USE_ASSIST, True),
+    ("assisting_admin", access.REGISTER_USERS, False),
+    ("admin", access.USE_ASSIST, False),
+    ("admin", access.VIEW_REPORTS, True),
+    ("plain_agent", access.USE_ASSIST, False),
+    ("plain_agent", access.VIEW_REPORTS, False),
+    ("light", access.USE_ASSIST, False),  # can_assist does not help a light agent
+    ("light", access.VIEW_REPORTS, False),
+    ("user", access.USE_ASSIST, False),
+    ("outsider", access.VIEW_REPORTS, False),
+])
+def test_access_table(world, person, action, expected):
+    assert access.allowed(getattr(world, person), world.acme, action) is expected
+
+
+def test_brand_without_the_feature_refuses_everyone(world):
+    _off(world.acme)
+    for action in access.ACTIONS:
+        assert access.allowed(world.agent, world.acme, action) is False
+        assert access.allowed(world.admin, world.acme, action) is False
+
+
+@pytest.mark.parametrize("path", ["assist", "interactions", "dashboards", "assist/register"])
+def test_pages_open_to_an_assisting_agent(client, world, login, path):
+    login(world.acme, world.agent)
+    assert client.get(f"/acme/agent/{path}").status_code == 200
+
+
+@pytest.mark.parametrize("person", ["plain_agent", "light", "user"])
+@pytest.mark.parametrize("path", ["assist", "interactions", "dashboards", "assist/register"])
+def test_pages_are_404_without_the_capability(client, world, login, person, path):
+    login(world.acme, getattr(world, person))
+    assert client.get(f"/acme/agent/{path}").status_code == 404
+
+
+def test_pages_are_404_when_the_brand_turns_it_off(client, world, login):
+    _off(world.acme)
+    login(world.acme, world.agent)
+    for path in ("assist", "interactions", "dashboards", f"users/{world.user.id}"):
+        assert client.get(f"/acme/agent/{path}").status_code == 404
+
+
+def test_admin_without_can_assist_sees_reports_but_cannot_assist(client, world, login):
+    login(world.acme, world.admin)
+    assert client.get("/acme/agent/dashboards").status_code == 200
+    assert client.get(f"/acme/agent/users/{world.user.id}").status_code == 200
+    assert client.get("/acme/agent/assist").status_code == 404
+    assert client.post("/acme/agent/assist/start", data={"user_id": world.user.id}).status_code == 404
+
+
+def test_asm_true_asks_to_sign_in_then_opens_the_panel(client, world, login):
+    first = client.get("/acme/hc/en/requests?asm=true&tab=drafts")
+    assert first.status_code == 302
+    assert "/acme/agent/assist" in first.headers["Location"]
+    query = parse_qs(urlsplit(first.headers["Location"]).query)
+    assert query["next"] == ["/acme/hc/en/requests?tab=drafts"]
+    panel = client.get(first.headers["Location"])
+    assert panel.status_code == 302 and "/signin" in panel.headers["Location"]
+    login(world.acme, world.agent)
+    page = client.get(first.headers["Location"])
+    assert page.status_code == 200
+    assert 'name="next" value="/acme/hc/en/requests?tab=drafts"' in page.get_data(as_text=True)
+
+
+def test_asm_true_is_404_for_someone_who_may_not_assist(client, world, login):
+    login(world.acme, world.user)
+    response = client.get("/acme/hc/en/?asm=true", follow_redirects=True)
+    assert response.status_code == 404
+    assert client.get("/acme/hc/en/").status_code == 200
