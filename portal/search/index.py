@@ -52,8 +52,11 @@ def quiet_leaks():
     """Whoosh leaves files open when it fails to read a damaged index; close them quietly."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
-        yield
-        gc.collect()
+        try:
+            yield
+        except BaseException:
+            gc.collect()
+            raise
 
 
 class IndexUnavailable(Exception):
@@ -89,6 +92,7 @@ class IndexStore:
                 return whoosh_index.open_dir(self._path(name), schema=schema())
             except Exception as error:  # any unreadable state is a missing index
                 failure = f"{type(error).__name__}: {error}"
+            gc.collect()
         raise IndexUnavailable(failure)
 
     def new_generation(self):

@@ -5,6 +5,7 @@ row in the same transaction (after_flush); after commit, one writer at a time (a
 by every process) applies the outbox to the index and only then deletes the rows. A process that
 dies in between leaves its rows for the next writer, so no update is lost.
 """
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -286,6 +287,7 @@ def _run(query_object, brand_id: int, limit: int) -> list[Hit]:
                 if attempt == 2:
                     raise
                 log.exception("search index unreadable: rebuilding from the database")
+            gc.collect()
         reindex()
     return []
 
