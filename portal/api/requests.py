@@ -108,6 +108,21 @@ def _request_form(payload):
     return form
 
 
+def _check_submission(form, subject, body, custom_fields) -> tuple[dict, dict]:
+    """Every problem at once, Zendesk-style: (field values, details by subject/description/field)."""
+    details = {}
+    for key, check, value in (("subject", services.check_subject, subject), ("description", services.check_body, body)):
+        try:
+            check(value)
+        except services.RequestError as error:
+            details[key] = [{"description": error.message}]
+    values = {}
+    if form is not None:
+        values, views = ticket_fields.clean_submission(form, custom_fields_form(custom_fields))
+        details.update(field_details({v.field.id: v.error for v in views if v.error}))
+    return values, details
+
+
 @route(bp, "/requests", methods=["POST"])
 def create_request():
     person = requests_person()
@@ -117,12 +132,9 @@ def create_request():
     if subject is not None and not isinstance(subject, str):
         refuse(422, _("Please enter a subject."))
     form = _request_form(payload)
-    values = {}
-    if form is not None:
-        values, views = ticket_fields.clean_submission(form, custom_fields_form(payload.get("custom_fields")))
-        errors = {v.field.id: v.error for v in views if v.error}
-        if errors:
-            refuse(422, next(iter(errors.values())), field_details(errors))
+    values, details = _check_submission(form, subject, comment.get("body"), payload.get("custom_fields"))
+    if details:
+        refuse(422, next(iter(details.values()))[0]["description"], details)
     ticket = _service(services.create_request, current_brand, form, person, person, subject, comment.get("body"),
                       values, channel=API_CHANNEL)
     return _one(ticket, 201)

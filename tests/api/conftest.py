@@ -15,7 +15,6 @@ from zenpy import Zenpy
 from portal.extensions import db
 from portal.models import TicketField, TicketForm
 from portal.tickets.models import FormField
-from tests.auth.conftest import _fresh_g_per_request  # noqa: F401  (each test request gets its own `g`)
 from tests.conftest import PASSWORD
 
 
@@ -33,8 +32,13 @@ def localhost_resolves(monkeypatch):
 
 @pytest.fixture
 def live_server(app, localhost_resolves):
-    """The app served by werkzeug in a thread; yields the port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app served by werkzeug in a thread; yields the port. Each request runs in an app
+    context of its own thread, as under a real server."""
+    def served(environ, start_response):
+        with app.app_context():
+            return app(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.host_mapping.forget_hosts()
@@ -91,6 +95,9 @@ def api(client):
         end_test_transaction()
         response = client.open(f"/{brand.slug}/api/v2{path}", method=method, json=json, headers=headers, **kwargs)
         response.close()
+        # The test client shares the test's session: end the request's read transaction too, or a
+        # later write from the test would find its snapshot stale (the rate counter wrote since).
+        end_test_transaction()
         return response
     return call
 
