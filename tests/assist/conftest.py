@@ -6,9 +6,6 @@ import pytest
 from portal.assist.models import Interaction
 from portal.extensions import db
 from portal.tickets.models import TicketForm
-# The test app keeps one app context (and one session, one `g`) across requests; these autouse
-# fixtures make each test request behave like a real server's. They belong in tests/conftest.py.
-from tests.auth.conftest import _fresh_g_per_request, _no_test_transaction_during_requests  # noqa: F401
 
 SERVICE = "General request"
 
