@@ -1,0 +1,58 @@
+"""Users, brands, ticket forms and ticket fields, as each role may see them."""
+from portal.tickets.services import create_request
+
+
+def test_me_and_users_as_end_users_and_staff_see_them(world, api):
+    me = api("GET", world["acme"], "/users/me.json", world["light"]).get_json()["user"]
+    assert (me["role"], me["role_type"]) == ("agent", 1)
+    path = f"/users/{world['other'].id}.json"
+    assert api("GET", world["acme"], path, world["user"]).status_code == 404  # end users see only themselves
+    assert api("GET", world["acme"], f"/users/{world['user'].id}.json", world["user"]).status_code == 200
+    shown = api("GET", world["acme"], path, world["agent"]).get_json()["user"]
+    assert shown["email"] == "niels@example.com" and shown["role"] == "end-user"
+    assert api("GET", world["acme"], f"/users/{world['rh'].id}.json", world["agent"]).status_code == 404
+
+
+def test_user_search_is_for_agents_only(world, api):
+    found = api("GET", world["acme"], "/users/search.json?query=niels", world["agent"]).get_json()
+    assert [u["email"] for u in found["users"]] == ["niels@example.com"] and found["count"] == 1
+    for who in ("user", "light"):
+        assert api("GET", world["acme"], "/users/search.json?query=niels", world[who]).status_code == 403
+    assert api("GET", world["acme"], "/users/search.json", world["agent"]).status_code == 400
+
+
+def test_a_users_requests(world, api):
+    ticket = create_request(world["acme"], world["form"], world["other"], world["other"], "Password reset loop",
+                            "Body", {world["category"].id: "hardware"})
+    path = f"/users/{world['other'].id}/requests.json"
+    assert [r["id"] for r in api("GET", world["acme"], path, world["other"]).get_json()["requests"]] == [ticket.id]
+    assert [r["id"] for r in api("GET", world["acme"], path, world["agent"]).get_json()["requests"]] == [ticket.id]
+    assert api("GET", world["acme"], path, world["user"]).status_code == 404
+    assert api("GET", world["globex"], path, world["rh"]).status_code == 404
+
+
+def test_brands_list_only_this_brand(world, api):
+    listed = api("GET", world["acme"], "/brands.json", world["user"]).get_json()
+    assert [b["subdomain"] for b in listed["brands"]] == ["acme"]
+    assert api("GET", world["acme"], f"/brands/{world['acme'].id}.json", world["user"]).status_code == 200
+    assert api("GET", world["acme"], f"/brands/{world['globex'].id}.json", world["user"]).status_code == 404
+
+
+def test_ticket_forms_and_fields_end_users_see_only_the_portals(world, api):
+    def names(who, path, key, attribute):
+        return [item[attribute] for item in api("GET", world["acme"], path, world[who]).get_json()[key]]
+
+    assert names("user", "/ticket_forms.json", "ticket_forms", "name") == ["General request"]
+    assert sorted(names("agent", "/ticket_forms.json", "ticket_forms", "name")) == ["General request", "Incident"]
+    assert names("user", "/ticket_fields.json", "ticket_fields", "title") == ["Category"]
+    assert names("agent", "/ticket_fields.json", "ticket_fields", "title") == ["Category", "Internal priority"]
+    form = api("GET", world["acme"], f"/ticket_forms/{world['form'].id}.json", world["user"]).get_json()["ticket_form"]
+    assert form["ticket_field_ids"] == [world["category"].id]
+    assert api("GET", world["acme"], f"/ticket_forms/{world['incident'].id}.json", world["user"]).status_code == 404
+    assert api("GET", world["acme"], f"/ticket_fields/{world['internal'].id}.json", world["user"]).status_code == 404
+    field = api("GET", world["acme"], f"/ticket_fields/{world['internal'].id}.json", world["agent"]).get_json()
+    assert field["ticket_field"]["custom_field_options"] == [{"name": "low", "value": "low"},
+                                                             {"name": "high", "value": "high"}]
+    # Another brand's form and field ids are not found there.
+    assert api("GET", world["globex"], f"/ticket_forms/{world['form'].id}.json", world["rh"]).status_code == 404
+    assert api("GET", world["globex"], f"/ticket_fields/{world['category'].id}.json", world["rh"]).status_code == 404

@@ -1,0 +1,117 @@
+"""The Tickets API (agent view) holds the workspace's limits, both ways (DESIGN §6)."""
+import pytest
+
+from portal.extensions import db
+from portal.tickets.models import Comment, Ticket
+from portal.tickets.services import create_request
+
+
+@pytest.fixture
+def ticket(world):
+    return create_request(world["acme"], world["form"], world["user"], world["user"], "Printer jams", "Floor 2.",
+                          {world["category"].id: "hardware"})
+
+
+def test_end_users_are_refused_the_tickets_api(world, api, ticket):
+    for method, path in (("GET", "/tickets.json"), ("GET", f"/tickets/{ticket.id}.json"),
+                         ("POST", "/tickets.json"), ("PUT", f"/tickets/{ticket.id}.json")):
+        response = api(method, world["acme"], path, world["user"], json={"ticket": {"status": "open"}})
+        assert response.status_code == 403, (method, path)
+
+
+def test_agents_list_and_show_tickets_with_internal_notes(world, api, ticket):
+    db.session.add(Comment(ticket_id=ticket.id, author_id=world["agent"].id, body="Internal", is_public=False))
+    db.session.commit()
+    listed = api("GET", world["acme"], "/tickets.json", world["agent"]).get_json()
+    assert [t["id"] for t in listed["tickets"]] == [ticket.id] and listed["count"] == 1
+    comments = api("GET", world["acme"], f"/tickets/{ticket.id}/comments.json", world["agent"]).get_json()
+    assert [(c["body"], c["public"]) for c in comments["comments"]] == [("Floor 2.", True), ("Internal", False)]
+    shown = api("GET", world["acme"], f"/tickets/{ticket.id}.json", world["agent"]).get_json()["ticket"]
+    assert {"id": world["internal"].id, "value": None} not in shown["custom_fields"]
+    assert shown["submitter_id"] == world["user"].id
+
+
+def test_an_agent_updates_status_assignee_fields_and_replies(world, api, ticket):
+    response = api("PUT", world["acme"], f"/tickets/{ticket.id}.json", world["agent"], json={"ticket": {
+        "status": "pending", "assignee_id": world["agent"].id,
+        "custom_fields": [{"id": world["internal"].id, "value": "high"}],
+        "comment": {"body": "Looking into it.", "public": False}}})
+    assert response.status_code == 200, response.get_json()
+    updated = response.get_json()["ticket"]
+    assert (updated["status"], updated["assignee_id"]) == ("pending", world["agent"].id)
+    assert {"id": world["internal"].id, "value": "high"} in updated["custom_fields"]
+    last = db.session.query(Comment).order_by(Comment.id.desc()).first()
+    assert (last.body, last.is_public) == ("Looking into it.", False)
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"status": "solved", "assignee_id": None}, 422),  # Internal priority is required to solve
+    ({"status": "closed"}, 422),
+    ({"status": "whatever"}, 422),
+    ({"priority": 3}, 422),
+    ({"group_id": 999}, 422),
+    ({"assignee_id": "me"}, 422),
+    ({}, 422),  # nothing to update
+])
+def test_bad_updates_are_refused_and_change_nothing(world, api, ticket, change, status):
+    before = (ticket.status, ticket.assignee_id, ticket.version)
+    response = api("PUT", world["acme"], f"/tickets/{ticket.id}.json", world["agent"], json={"ticket": change})
+    assert response.status_code == status
+    assert response.get_json()["error"] == "RecordInvalid"
+    db.session.expire_all()
+    again = db.session.get(Ticket, ticket.id)
+    assert (again.status, again.assignee_id, again.version) == before
+
+
+def test_light_agents_write_internal_notes_only_and_change_nothing(world, api, ticket):
+    path = f"/tickets/{ticket.id}.json"
+    refused = api("PUT", world["acme"], path, world["light"], json={"ticket": {"status": "open"}})
+    assert refused.status_code == 403
+    noted = api("PUT", world["acme"], path, world["light"],
+                json={"ticket": {"comment": {"body": "Seen it.", "public": True}}})
+    assert noted.status_code == 200
+    last = db.session.query(Comment).order_by(Comment.id.desc()).first()
+    assert (last.body, last.is_public) == ("Seen it.", False)
+
+
+def test_create_a_ticket_for_a_member_with_an_internal_note(world, api):
+    response = api("POST", world["acme"], "/tickets.json", world["agent"], json={"ticket": {
+        "subject": "Phone call", "comment": {"body": "Called about the VPN.", "public": False},
+        "requester_id": world["user"].id, "ticket_form_id": world["incident"].id, "priority": "high"}})
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()["ticket"]
+    assert (created["requester_id"], created["submitter_id"]) == (world["user"].id, world["agent"].id)
+    assert (created["is_public"], created["priority"], created["via"]["channel"]) == (False, "high", "api")
+    # The requester does not see it in the Requests API: it is internal only.
+    assert api("GET", world["acme"], f"/requests/{created['id']}.json", world["user"]).status_code == 404
+
+
+def test_light_agents_create_internal_tickets_and_cannot_assign(world, api):
+    created = api("POST", world["acme"], "/tickets.json", world["light"], json={"ticket": {
+        "subject": "For a user", "comment": {"body": "Public?", "public": True},
+        "requester": {"email": "user@example.com"}}})
+    assert created.status_code == 201 and created.get_json()["ticket"]["is_public"] is False
+    refused = api("POST", world["acme"], "/tickets.json", world["light"], json={"ticket": {
+        "subject": "s", "comment": {"body": "b"}, "assignee_id": world["agent"].id}})
+    assert refused.status_code == 403
+
+
+def test_creating_for_a_non_member_or_another_brands_form_is_refused(world, api, make_user):
+    outsider = make_user(roles={world["globex"]: "end_user"})
+    response = api("POST", world["acme"], "/tickets.json", world["agent"], json={"ticket": {
+        "subject": "s", "comment": {"body": "b"}, "requester_id": outsider.id}})
+    assert response.status_code == 422
+    globex_form = api("POST", world["globex"], "/tickets.json", world["rh"], json={"ticket": {
+        "subject": "s", "comment": {"body": "b"}, "ticket_form_id": world["form"].id}})
+    assert globex_form.status_code == 404
+
+
+def test_light_agents_see_only_their_groups_tickets(world, api, ticket, make_group):
+    other_group = make_group(world["acme"], "Security")
+    hidden = create_request(world["acme"], None, world["user"], world["user"], "Elsewhere", "Body")
+    hidden.group_id = other_group.id
+    db.session.commit()
+    listed = api("GET", world["acme"], "/tickets.json", world["light"]).get_json()
+    assert [t["id"] for t in listed["tickets"]] == [ticket.id]
+    assert api("GET", world["acme"], f"/tickets/{hidden.id}.json", world["light"]).status_code == 404
+    assert api("GET", world["acme"], f"/tickets/{hidden.id}.json", world["agent"]).status_code == 200
