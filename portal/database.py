@@ -37,7 +37,9 @@ def install_sqlite_hooks(engine: Engine):
     def _on_begin(conn):
         # Write transactions take the write lock up front, so read-then-write never loses an
         # update. Pages that only read (GET) begin deferred so readers do not queue behind writers.
-        if conn.info.get("immediate") or not _read_only_request():
+        if conn.info.get("read_only"):
+            conn.exec_driver_sql("BEGIN")
+        elif conn.info.get("immediate") or not _read_only_request():
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
@@ -45,6 +47,18 @@ def install_sqlite_hooks(engine: Engine):
 
 def _read_only_request() -> bool:
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
+@contextmanager
+def read_connection():
+    """A deferred (read) transaction outside a request, e.g. in WSGI middleware."""
+    with db.engine.connect() as conn:
+        conn.info["read_only"] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop("read_only", None)
 
 
 @contextmanager

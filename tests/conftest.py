@@ -26,9 +26,27 @@ def app(tmp_path):
     })
     with app.app_context():
         db.create_all()
+        _serve_each_request_on_its_own(app)
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+def _serve_each_request_on_its_own(app):
+    """Serve each test request as production does: its own app context, `g` and database session.
+
+    The test keeps one app context pushed, which Flask would reuse for requests, so `g` (and
+    Flask-Login's cached user) would leak from one request to the next. The test's own reads are
+    committed first: on SQLite a transaction begun outside a GET holds the write lock.
+    """
+    inner = app.wsgi_app
+
+    def wsgi(environ, start_response):
+        db.session.commit()
+        with app.app_context():
+            return inner(environ, start_response)
+
+    app.wsgi_app = wsgi
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ def start_session(user: User) -> UserSession:
         ip_address=request.remote_addr,
     )
     db.session.add(row)
+    user.last_seen_at = row.last_seen_at = utcnow()  # present from the moment they sign in
     session[SESSION_KEY] = row.key
     g.user_session = row
     return row

@@ -27,11 +27,12 @@ class HostMappingMiddleware:
     def _slug_for_host(self, host: str) -> str | None:
         now = time.monotonic()
         if now - self._loaded_at > _HOST_CACHE_SECONDS:
-            with self.app.app_context():
-                rows = db.session.execute(
+            from ..database import read_connection
+
+            with self.app.app_context(), read_connection() as conn:
+                rows = conn.execute(
                     select(Brand.host_mapping, Brand.slug).where(Brand.host_mapping.is_not(None))
                 ).all()
-                db.session.remove()
             self._cache = {h.lower(): s for h, s in rows}
             self._loaded_at = now
         return self._cache.get(host)

@@ -8,24 +8,6 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db
 
 
-@pytest.fixture(autouse=True)
-def _each_request_on_its_own(app):
-    """Serve each test request as production does: its own app context, `g` and database session.
-
-    The shared `app` fixture keeps one app context pushed, which Flask would reuse for requests, so
-    `g` (and Flask-Login's cached user) would leak from one request to the next. The test's own
-    reads are committed first: on SQLite they hold BEGIN IMMEDIATE, the write lock.
-    """
-    inner = app.wsgi_app
-
-    def wsgi(environ, start_response):
-        db.session.commit()
-        with app.app_context():
-            return inner(environ, start_response)
-
-    app.wsgi_app = wsgi
-
-
 @pytest.fixture
 def acme(make_brand, make_user):
     brand = make_brand("acme", "Acme IT")

@@ -10,7 +10,6 @@ from portal.models import Comment, FormField, Ticket, TicketField, TicketForm
 from portal.models_base import utcnow
 # The same request hygiene as the account tests: no test transaction holding the write lock
 # while a request runs, and a fresh `g` per request.
-from tests.auth.conftest import _fresh_g_per_request, _no_test_transaction_during_requests  # noqa: F401
 
 
 class World:

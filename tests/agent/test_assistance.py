@@ -39,9 +39,9 @@ def test_full_exchange_notices_accept_chat_done(world, make_ticket, make_user, c
                         for u in (second_super, offline_super)])
     db.session.commit()
     set_online(world.supervisor, second_super)
-    set_online(offline_super, minutes_ago=6)
     ticket = make_ticket(group=world.support)
     agent, boss, boss2, offline = (client_for(u) for u in (world.agent, world.supervisor, second_super, offline_super))
+    set_online(offline_super, minutes_ago=6)  # after signing in, which marks them present
 
     assert ask(agent, ticket).status_code == 302
     (assistance,) = requests_on(ticket)

@@ -7,20 +7,6 @@ from portal.extensions import db
 from portal.models import Comment, FieldCondition, FormField, Ticket, TicketCollaborator, TicketField, TicketForm
 
 
-@pytest.fixture(autouse=True)
-def _each_request_on_its_own(app):
-    """Each test request gets its own app context and session, as in production; the test's own
-    reads are committed first (on SQLite they hold BEGIN IMMEDIATE, the write lock)."""
-    inner = app.wsgi_app
-
-    def wsgi(environ, start_response):
-        db.session.commit()
-        with app.app_context():
-            return inner(environ, start_response)
-
-    app.wsgi_app = wsgi
-
-
 def _field(brand, title, kind="text", access="editable", options=(), required_in_portal=False,
            required_to_solve=False):
     field = TicketField(brand_id=brand.id, title=title, field_type=kind, portal_access=access,
