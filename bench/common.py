@@ -82,7 +82,7 @@ class Session:
         return self.cookies[user_id]
 
 
-def capture(app, page: Page, cookie: str) -> Page:
+def capture(app, page: Page, cookie: str | None, headers: dict | None = None) -> Page:
     """GET the page in-process with the given cookie and keep the SELECTs it sends, in order."""
     from sqlalchemy import event
 
@@ -99,9 +99,10 @@ def capture(app, page: Page, cookie: str) -> Page:
     event.listen(engine, "before_cursor_execute", listen)
     try:
         client = app.test_client()
-        name, _, value = cookie.partition("=")
-        client.set_cookie(name, value)
-        response = client.get(page.path)
+        if cookie:
+            name, _, value = cookie.partition("=")
+            client.set_cookie(name, value)
+        response = client.get(page.path, headers=headers or {})
         body = response.get_data(as_text=True)
         response.close()
     finally:
@@ -196,9 +197,10 @@ class Result:
         return percentile(self.latencies, fraction) * 1000 if self.latencies else float("nan")
 
 
-def hammer(port: int, path: str, cookie: str | None, requests: int, seconds: float, concurrency: int) -> Result:
+def hammer(port: int, path: str, cookie: str | None, requests: int, seconds: float, concurrency: int,
+           headers: dict | None = None) -> Result:
     """At most `requests` GETs, stopped after `seconds`, from `concurrency` threads; loopback only."""
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = {**({"Cookie": cookie} if cookie else {}), **(headers or {})}
     tickets = itertools.count()
     latencies, errors = [], {}
     deadline = time.monotonic() + seconds
