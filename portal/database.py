@@ -50,27 +50,24 @@ def _read_only_request() -> bool:
 
 
 @contextmanager
+def _own_connection(flag: str):
+    with db.engine.connect() as conn:
+        conn.info[flag] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop(flag, None)
+
+
 def read_connection():
     """A deferred (read) transaction outside a request, e.g. in WSGI middleware."""
-    with db.engine.connect() as conn:
-        conn.info["read_only"] = True
-        try:
-            with conn.begin():
-                yield conn
-        finally:
-            conn.info.pop("read_only", None)
+    return _own_connection("read_only")
 
 
-@contextmanager
 def write_connection():
     """A short write transaction of its own, for bookkeeping done during a GET (presence)."""
-    with db.engine.connect() as conn:
-        conn.info["immediate"] = True
-        try:
-            with conn.begin():
-                yield conn
-        finally:
-            conn.info.pop("immediate", None)
+    return _own_connection("immediate")
 
 
 def init_database(app):

@@ -30,10 +30,7 @@ def start_session(user: User) -> UserSession:
     old = session.get(SESSION_KEY)
     if old:
         db.session.execute(delete(UserSession).where(UserSession.key == old))
-    locale = session.get("locale")
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _clear_cookie_keeping_locale()
     row = UserSession(
         key=_new_key(),
         user_id=user.id,
@@ -61,11 +58,16 @@ def end_session() -> None:
     key = session.get(SESSION_KEY)
     if key:
         db.session.execute(delete(UserSession).where(UserSession.key == key))
+    _clear_cookie_keeping_locale()
+    g.user_session = None
+
+
+def _clear_cookie_keeping_locale() -> None:
+    """A new (or no) session starts from an empty cookie; only the language choice survives."""
     locale = session.get("locale")
     session.clear()
     if locale:
         session["locale"] = locale
-    g.user_session = None
 
 
 def end_other_sessions(user: User) -> int:
