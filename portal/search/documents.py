@@ -13,11 +13,14 @@ import phonenumbers
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
 MIN_GRAM = 2
-MAX_GRAM = 24
+# Prefixes longer than this are almost unique to one person: each would cost Whoosh a posting
+# list of its own (reindex time grows with unique terms), and the whole word or identifier is
+# indexed anyway. A longer typed prefix is looked up by its first MAX_GRAM characters.
+MAX_GRAM = 10
+MAX_DIGIT_GRAM = 8
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[a-z0-9]+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{3,}$")
-_SEGMENT_BREAKS = ".-_+@"
 # Letters that Unicode does not decompose into a base letter and an accent.
 _TRANSLITERATE = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "ł": "l", "ı": "i",
                                 "þ": "th", "ħ": "h"})
@@ -34,23 +37,16 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def gram_key(token: str) -> str:
+    """What a typed (partial) word is looked up as in the grams field."""
+    return token[:MAX_DIGIT_GRAM] if token.isdigit() else token[:MAX_GRAM]
+
+
 def edge_grams(term: str, minimum: int = MIN_GRAM) -> list[str]:
-    """Prefixes of term, from `minimum` characters up to MAX_GRAM, plus the whole term."""
-    grams = [term[:n] for n in range(minimum, min(len(term), MAX_GRAM) + 1)]
-    if len(term) > MAX_GRAM or len(term) < minimum:
-        grams.append(term)
-    return grams
-
-
-def email_suffixes(email: str) -> list[str]:
-    """The e-mail from its start and from every segment start: 'tanaka@example.com', '@example.com'."""
-    starts = [0] + [i for i, c in enumerate(email) if c in _SEGMENT_BREAKS]
-    suffixes = []
-    for i in starts:
-        suffixes.append(email[i:])
-        if email[i] in _SEGMENT_BREAKS and i + 1 < len(email):
-            suffixes.append(email[i + 1:])
-    return list(dict.fromkeys(s for s in suffixes if s))
+    """Prefixes of term, from `minimum` characters up to the cap; a short term whole."""
+    cap = MAX_DIGIT_GRAM if term.isdigit() else MAX_GRAM
+    grams = [term[:n] for n in range(minimum, min(len(term), cap) + 1)]
+    return grams or [term]
 
 
 def phone_forms(raw: str | None, regions) -> set[str]:
@@ -102,16 +98,14 @@ def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[
     phones = phone_forms(user.get("phone"), regions)
 
     grams: list[str] = []
-    for word in name_words + address_words + _WORD.findall(username):
+    # An e-mail typed in part ("dupre@phys") is looked up word by word, so words suffice.
+    for word in dict.fromkeys(name_words + address_words + email_words + _WORD.findall(username)):
         grams += edge_grams(word)
-    for suffix in email_suffixes(email) + email_suffixes(username):
-        grams += edge_grams(suffix)
     for digits in phones:
         grams += edge_grams(digits, 3)
-        # Any run of 4+ digits inside the number, for "ends with 5678".
-        grams += [digits[i:j] for i in range(1, len(digits)) for j in range(i + 4, len(digits) + 1)]
+    grams += [digits[-4:] for digits in phones]  # "the number ending 5678"
 
-    exact = {email, username, local} | exact_phones(user.get("phone"), regions)
+    exact = {email, username} | exact_phones(user.get("phone"), regions)
     return {
         "id": str(user["id"]),
         "brands": " ".join(str(b) for b in sorted(set(brand_ids))),

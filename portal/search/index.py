@@ -178,7 +178,7 @@ def build_query(cleaned: str, phone_region: str):
     exact += [Term("exact", p, boost=EXACT_BOOST) for p in phones]
     if phones:
         # The whole box is a phone number, typed with spaces or not: match its digits only.
-        return Or(exact + [Term("grams", p[:documents.MAX_GRAM], boost=PHONE_BOOST) for p in phones]), None
+        return Or(exact + [Term("grams", documents.gram_key(p), boost=PHONE_BOOST) for p in phones]), None
     if not tokens:
         return None, None
     per_token = [_token_query(token) for token in tokens]
@@ -189,10 +189,10 @@ def build_query(cleaned: str, phone_region: str):
 def _token_query(token: str):
     options = [Term("words", token, boost=WORD_BOOST)]
     if len(token) >= documents.MIN_GRAM:
-        options.append(Term("grams", token[:documents.MAX_GRAM], boost=GRAM_BOOST))
+        options.append(Term("grams", documents.gram_key(token), boost=GRAM_BOOST))
     parts = documents.words(token)
-    if len(parts) > 1:  # "o'brien", "haru.tan": every piece as a prefix
-        options.append(And([Term("grams", p[:documents.MAX_GRAM], boost=GRAM_BOOST) for p in parts]))
+    if parts and parts != [token]:  # "o'brien", "niels@", "dupre@phys": every piece as a prefix
+        options.append(And([Term("grams", documents.gram_key(p), boost=GRAM_BOOST) for p in parts]))
     if token.isalpha() and len(token) >= 4:
         options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
                                  prefixlength=1))

@@ -4,7 +4,6 @@ import pytest
 from portal.auth.services import add_membership, create_user
 from portal.extensions import db
 from portal.search import services
-from tests.auth.conftest import _fresh_g_per_request, _no_test_transaction_during_requests  # noqa: F401
 
 
 @pytest.fixture
