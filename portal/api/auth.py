@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..auth.passwords import burn_time, verify_password
@@ -74,7 +75,8 @@ def _user_by_password(email: str, password: str) -> User:
 
 
 def _user_by_token(email: str, secret: str) -> tuple[User, ApiToken]:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret))) if secret else None
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret))
+                              .options(joinedload(ApiToken.user))) if secret else None
     if (token is None or not token.is_active or not token.user.active
             or token.user.email.lower() != email.lower()):
         _refuse_credentials()

@@ -107,7 +107,8 @@ def _fields_shown(fields) -> list:
 
 def _forms():
     query = (select(TicketForm).where(TicketForm.brand_id == current_brand.id, TicketForm.active.is_(True))
-             .options(selectinload(TicketForm.form_fields).joinedload(FormField.field))
+             .options(selectinload(TicketForm.form_fields).joinedload(FormField.field),
+                      selectinload(TicketForm.conditions))
              .order_by(TicketForm.position, TicketForm.name, TicketForm.id))
     if not _agent_view():
         query = query.where(TicketForm.end_user_visible.is_(True))
@@ -117,7 +118,9 @@ def _forms():
 @route(bp, "/ticket_forms", methods=["GET"])
 def list_ticket_forms():
     forms = _forms()
-    return paged("ticket_forms", [form_json(f, _fields_shown(f.fields)) for f in forms], len(forms), 1, len(forms) or 1)
+    agent_view = _agent_view()
+    return paged("ticket_forms", [form_json(f, _fields_shown(f.fields), agent_view) for f in forms],
+                 len(forms), 1, len(forms) or 1)
 
 
 @route(bp, "/ticket_forms/<int:form_id>", methods=["GET"])
@@ -125,7 +128,7 @@ def show_ticket_form(form_id):
     form = next((f for f in _forms() if f.id == form_id), None)
     if form is None:
         refuse(404)
-    return jsonify(ticket_form=form_json(form, _fields_shown(form.fields)))
+    return jsonify(ticket_form=form_json(form, _fields_shown(form.fields), _agent_view()))
 
 
 def _fields():

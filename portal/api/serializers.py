@@ -147,13 +147,25 @@ def brand_json(brand) -> dict:
     }
 
 
-def form_json(form, fields) -> dict:
+def _conditions(form, audience: str, field_ids: set) -> list[dict]:
+    """Zendesk's shape: one entry per (parent field, value) with the children it shows."""
+    grouped: dict[tuple, list] = {}
+    for condition in form.conditions:
+        if condition.audience == audience and {condition.parent_field_id, condition.child_field_id} <= field_ids:
+            grouped.setdefault((condition.parent_field_id, condition.parent_value), []).append(condition.child_field_id)
+    return [{"parent_field_id": parent, "value": value, "child_fields": [{"id": child} for child in children]}
+            for (parent, value), children in grouped.items()]
+
+
+def form_json(form, fields, agent_view: bool) -> dict:
+    field_ids = {f.id for f in fields}
     return {
         "id": form.id, "url": url_for("api.show_ticket_form", form_id=form.id, _external=True),
         "name": form.name, "display_name": form.name, "raw_name": form.name, "position": form.position,
         "active": form.active, "end_user_visible": form.end_user_visible, "default": False,
         "ticket_field_ids": [f.id for f in fields],
-        "agent_conditions": [], "end_user_conditions": [],
+        "agent_conditions": _conditions(form, "agent", field_ids) if agent_view else [],
+        "end_user_conditions": _conditions(form, "end_user", field_ids),
     }
 
 

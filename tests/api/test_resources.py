@@ -56,3 +56,29 @@ def test_ticket_forms_and_fields_end_users_see_only_the_portals(world, api):
     # Another brand's form and field ids are not found there.
     assert api("GET", world["globex"], f"/ticket_forms/{world['form'].id}.json", world["rh"]).status_code == 404
     assert api("GET", world["globex"], f"/ticket_fields/{world['category'].id}.json", world["rh"]).status_code == 404
+
+
+def test_form_conditions_follow_the_audience(world, api):
+    from portal.extensions import db
+    from portal.tickets.models import FieldCondition, FormField, TicketField
+
+    serial = TicketField(brand_id=world["acme"].id, title="Serial", field_type="text", portal_access="editable")
+    db.session.add(serial)
+    db.session.flush()
+    category, internal, form = world["category"], world["internal"], world["form"]
+    db.session.add_all([
+        FormField(form_id=form.id, field_id=serial.id, position=3),
+        FieldCondition(form_id=form.id, parent_field_id=category.id, parent_value="hardware",
+                       child_field_id=serial.id, audience="end_user"),
+        FieldCondition(form_id=form.id, parent_field_id=category.id, parent_value="software",
+                       child_field_id=internal.id, audience="agent"),
+    ])
+    db.session.commit()
+    path = f"/ticket_forms/{form.id}.json"
+    seen_by_user = api("GET", world["acme"], path, world["user"]).get_json()["ticket_form"]
+    expected = [{"parent_field_id": category.id, "value": "hardware", "child_fields": [{"id": serial.id}]}]
+    assert seen_by_user["end_user_conditions"] == expected
+    assert seen_by_user["agent_conditions"] == []
+    seen_by_agent = api("GET", world["acme"], path, world["agent"]).get_json()["ticket_form"]
+    assert seen_by_agent["agent_conditions"] == [
+        {"parent_field_id": category.id, "value": "software", "child_fields": [{"id": internal.id}]}]

@@ -115,3 +115,23 @@ def test_light_agents_see_only_their_groups_tickets(world, api, ticket, make_gro
     assert [t["id"] for t in listed["tickets"]] == [ticket.id]
     assert api("GET", world["acme"], f"/tickets/{hidden.id}.json", world["light"]).status_code == 404
     assert api("GET", world["acme"], f"/tickets/{hidden.id}.json", world["agent"]).status_code == 200
+
+
+def test_an_agent_requester_outside_the_group_does_not_see_internal_notes_when_the_brand_hides_them(
+        world, api, make_user, make_group):
+    outsider_agent = make_user(roles={world["acme"]: "agent"})
+    mine = create_request(world["acme"], world["form"], outsider_agent, outsider_agent, "My laptop", "Broken.",
+                          {world["category"].id: "hardware"})
+    db.session.add(Comment(ticket_id=mine.id, author_id=world["agent"].id, body="Internal", is_public=False))
+    db.session.commit()
+    path = f"/tickets/{mine.id}/comments.json"
+
+    def bodies():
+        return [c["body"] for c in api("GET", world["acme"], path, outsider_agent).get_json()["comments"]]
+
+    assert bodies() == ["Broken.", "Internal"]
+    world["acme"].settings = {**world["acme"].settings, "hide_internal_notes_from_agent_requesters": True}
+    db.session.commit()
+    assert bodies() == ["Broken."]
+    # A member of the ticket's group still sees them.
+    assert "Internal" in [c["body"] for c in api("GET", world["acme"], path, world["agent"]).get_json()["comments"]]
