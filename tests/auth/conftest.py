@@ -1,1 +1,0 @@
-"""Account tests: the shared fixtures of tests/conftest.py are enough."""
