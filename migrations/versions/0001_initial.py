@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:09:29.512751
+Create Date: 2026-11-23 02:17:04.467756
 
 """
 from alembic import op
@@ -17,6 +17,17 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('api_rate_counters',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('caller', sa.String(length=40), nullable=False),
+    sa.Column('window_start', sa.Integer(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_rate_counters')),
+    sa.UniqueConstraint('caller', 'window_start', name=op.f('uq_api_rate_counters_caller'))
+    )
+    with op.batch_alter_table('api_rate_counters', schema=None) as batch_op:
+        batch_op.create_index('ix_api_rate_counters_window', ['window_start'], unique=False)
+
     op.create_table('brands',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=40), nullable=False),
@@ -73,6 +84,21 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_agent_preferences_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_agent_preferences'))
     )
+    op.create_table('api_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_used_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_tokens_user_id'), ['user_id'], unique=False)
+
     op.create_table('assist_interactions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('brand_id', sa.Integer(), nullable=False),
@@ -309,11 +335,13 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.create_index('ix_tickets_brand_assignee_status', ['brand_id', 'assignee_id', 'status'], unique=False)
-        batch_op.create_index('ix_tickets_brand_group_status', ['brand_id', 'group_id', 'status'], unique=False)
+        batch_op.create_index('ix_tickets_brand_assignee_updated', ['brand_id', 'assignee_id', 'updated_at', 'status', 'group_id'], unique=False)
+        batch_op.create_index('ix_tickets_brand_created_status', ['brand_id', 'created_at', 'status'], unique=False)
+        batch_op.create_index('ix_tickets_brand_priority_updated', ['brand_id', 'priority', 'updated_at', 'status'], unique=False)
         batch_op.create_index('ix_tickets_brand_requester_updated', ['brand_id', 'requester_id', 'updated_at'], unique=False)
+        batch_op.create_index('ix_tickets_brand_status_solved', ['brand_id', 'status', 'solved_at', 'updated_at'], unique=False)
         batch_op.create_index('ix_tickets_brand_status_updated', ['brand_id', 'status', 'updated_at'], unique=False)
-        batch_op.create_index('ix_tickets_status_solved_at', ['status', 'solved_at'], unique=False)
+        batch_op.create_index('ix_tickets_brand_updated_status', ['brand_id', 'updated_at', 'status'], unique=False)
 
     op.create_table('assistance_requests',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -464,11 +492,13 @@ def downgrade():
 
     op.drop_table('assistance_requests')
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index('ix_tickets_status_solved_at')
+        batch_op.drop_index('ix_tickets_brand_updated_status')
         batch_op.drop_index('ix_tickets_brand_status_updated')
+        batch_op.drop_index('ix_tickets_brand_status_solved')
         batch_op.drop_index('ix_tickets_brand_requester_updated')
-        batch_op.drop_index('ix_tickets_brand_group_status')
-        batch_op.drop_index('ix_tickets_brand_assignee_status')
+        batch_op.drop_index('ix_tickets_brand_priority_updated')
+        batch_op.drop_index('ix_tickets_brand_created_status')
+        batch_op.drop_index('ix_tickets_brand_assignee_updated')
 
     op.drop_table('tickets')
     with op.batch_alter_table('form_fields', schema=None) as batch_op:
@@ -525,6 +555,10 @@ def downgrade():
         batch_op.drop_index('ix_assist_interactions_agent_ended')
 
     op.drop_table('assist_interactions')
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_tokens_user_id'))
+
+    op.drop_table('api_tokens')
     op.drop_table('agent_preferences')
     op.drop_table('users')
     with op.batch_alter_table('signin_failures', schema=None) as batch_op:
@@ -537,3 +571,7 @@ def downgrade():
 
     op.drop_table('search_outbox')
     op.drop_table('brands')
+    with op.batch_alter_table('api_rate_counters', schema=None) as batch_op:
+        batch_op.drop_index('ix_api_rate_counters_window')
+
+    op.drop_table('api_rate_counters')

@@ -54,9 +54,12 @@ def home():
     page, per_page = _page_args()
     counts = queries.view_counts(viewer)
     tickets = queries.view_page(viewer, view, sort, page, per_page)
-    pages = max((counts[view] + per_page - 1) // per_page, 1)
+    # Past COUNT_CAP the count is unknown: the pager goes on while pages come back full.
+    pages = max((min(counts[view], queries.COUNT_CAP) + per_page - 1) // per_page, 1)
+    has_next = page < pages or (counts[view] > queries.COUNT_CAP and len(tickets) == per_page)
     return render_template("agent/home.html", viewer=viewer, view=view, sort=sort, counts=counts,
-                           tickets=tickets, page=page, pages=pages, per_page=per_page,
+                           count_cap=queries.COUNT_CAP, tickets=tickets, page=page, pages=pages,
+                           has_next=has_next, per_page=per_page,
                            titles=queries.VIEW_TITLES, sorts=queries.SORTS,
                            prefs=preferences_of(current_user))
 

@@ -83,11 +83,14 @@ class FieldCondition(db.Model):
 class Ticket(db.Model):
     __tablename__ = "tickets"
     __table_args__ = (
+        # Each workspace view and sort reads one covering index (portal/agent/queries.py).
         Index("ix_tickets_brand_requester_updated", "brand_id", "requester_id", "updated_at"),
         Index("ix_tickets_brand_status_updated", "brand_id", "status", "updated_at"),
-        Index("ix_tickets_brand_assignee_status", "brand_id", "assignee_id", "status"),
-        Index("ix_tickets_brand_group_status", "brand_id", "group_id", "status"),
-        Index("ix_tickets_status_solved_at", "status", "solved_at"),
+        Index("ix_tickets_brand_assignee_updated", "brand_id", "assignee_id", "updated_at", "status", "group_id"),
+        Index("ix_tickets_brand_status_solved", "brand_id", "status", "solved_at", "updated_at"),
+        Index("ix_tickets_brand_updated_status", "brand_id", "updated_at", "status"),
+        Index("ix_tickets_brand_created_status", "brand_id", "created_at", "status"),
+        Index("ix_tickets_brand_priority_updated", "brand_id", "priority", "updated_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -88,3 +88,26 @@ def test_query_count_does_not_grow_with_page_size(world, make_ticket, client_for
         assert page.status_code == 200 and len(subjects(page)) == per_page
         counted[per_page] = counter.count
     assert counted[2] == counted[10], counted
+
+
+def test_priority_sort_pages_through_every_priority(world, make_ticket, client_for):
+    for n, priority in enumerate(("low", "urgent", "normal", "high", "urgent", "low")):
+        make_ticket(subject=f"{priority} {n}", group=world.support, priority=priority, age_minutes=n)
+    agent = client_for(world.agent)
+    pages = [subjects(agent.get(f"/acme/agent/?view=unsolved&sort=priority&per_page=2&page={page}"))
+             for page in (1, 2, 3)]
+    assert pages == [["urgent 1", "urgent 4"], ["high 3", "normal 2"], ["low 0", "low 5"]]
+
+
+def test_counts_stop_at_the_cap_and_the_pager_goes_on(world, make_ticket, client_for, monkeypatch):
+    from portal.agent import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for n in range(5):
+        make_ticket(subject=f"Ticket {n}", group=world.support, age_minutes=n)
+    agent = client_for(world.agent)
+    first = agent.get("/acme/agent/?view=unsolved&per_page=2").get_data(as_text=True)
+    assert 'data-count="unsolved">3+<' in first and "Page 1 of more than 2" in first
+    third = agent.get("/acme/agent/?view=unsolved&per_page=2&page=3")
+    assert subjects(third) == ["Ticket 4"]
+    assert 'data-count="pending">0<' in third.get_data(as_text=True)
