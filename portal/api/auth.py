@@ -22,7 +22,7 @@ from ..auth.throttle import client_address, record_failure, too_many_failures
 from ..database import write_connection
 from ..extensions import db, login_manager
 from ..models_base import utcnow
-from .errors import refuse
+from .errors import ApiError, refuse
 from .models import ApiRateCounter, ApiToken
 
 TOKEN_SUFFIX = "/token"
@@ -138,8 +138,6 @@ def _count_request(user, token) -> None:
 
 
 def refuse_rate(retry_after: int):
-    from .errors import ApiError
-
     raise ApiError(429, _("Too many requests. Wait %(seconds)d seconds and try again.", seconds=retry_after),
                    headers={"Retry-After": str(retry_after)})
 

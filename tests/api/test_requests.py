@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.tickets.models import Comment, Ticket
+from portal.tickets.models import Comment, Ticket, TicketCollaborator
 from portal.tickets.services import create_request, set_status
 
 from .conftest import end_test_transaction
@@ -84,9 +84,6 @@ def test_an_end_user_comment_reopens_an_agents_does_not(world, api):
     created = _new(world, api).get_json()["request"]
     ticket = db.session.get(Ticket, created["id"])
     set_status(ticket, "pending", world["agent"])
-    db.session.add_all([])
-    from portal.tickets.models import TicketCollaborator
-
     db.session.add(TicketCollaborator(ticket_id=created["id"], user_id=world["agent"].id))
     db.session.commit()
     agent_comment = api("PUT", world["acme"], f"/requests/{created['id']}.json", world["agent"],
