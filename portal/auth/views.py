@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..brands import current_brand
 from ..errors import abort_with, render_error
@@ -102,6 +103,8 @@ def signup():
     try:
         user = sign_up(current_brand, form.name.data, form.email.data, form.password.data,
                        locale=str(get_locale()))
+    except IntegrityError:
+        user = None  # the same e-mail signed up at the same moment (PostgreSQL): answer neutrally
     except AccountError as error:
         db.session.rollback()
         _attach_error(form, error, {})
@@ -211,9 +214,12 @@ def save_email():
     _refuse_if_throttled()
     try:
         change_email(current_user, form.new_email.data, form.email_password.data, brand=current_brand)
+        db.session.commit()
+    except IntegrityError:  # another account took the address at the same moment
+        error = AccountError(_("An account already uses this e-mail address."), "new_email", 409)
+        return _refused(error, "email_form", form, {})
     except AccountError as error:
         return _refused(error, "email_form", form, {"email": "new_email"})
-    db.session.commit()
     flash(_("Your e-mail address is changed."), "success")
     return redirect(url_for("auth.profile"))
 
