@@ -7,11 +7,13 @@ dies in between leaves its rows for the next writer, so no update is lost.
 """
 import gc
 import logging
+import threading
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
+from whoosh.idsets import BitSet
 from whoosh.query import Term
 
 from ..auth.models import User
@@ -276,20 +278,59 @@ def _run(query_object, brand_id: int, limit: int) -> list[Hit]:
     for attempt in (1, 2):
         with quiet_leaks():
             try:
-                with _open_or_rebuild(index_store).searcher() as searcher:
-                    # The brand is a filter inside the search, so ranking only ever sees members.
-                    results = searcher.search(query_object, filter=Term("brands", str(brand_id)),
-                                              limit=limit)
-                    return [Hit(int(hit["id"]), hit.score) for hit in results]
+                reader = _thread_reader(index_store)
+                members = _brand_filter(reader, brand_id)
+                if not members:  # Whoosh reads an empty filter as no filter at all
+                    return []
+                # The brand is a filter inside the search, so ranking only ever sees members.
+                results = reader["searcher"].search(query_object, filter=members, limit=limit)
+                return [Hit(int(hit["id"]), hit.score) for hit in results]
             except LockTimeout:
                 raise
             except Exception:
+                _forget_thread_reader()
                 if attempt == 2:
                     raise
                 log.exception("search index unreadable: rebuilding from the database")
             gc.collect()
         reindex()
     return []
+
+
+_local = threading.local()
+
+
+def _thread_reader(index_store: IndexStore) -> dict:
+    """A searcher kept per thread until the index changes: opening one and building a brand's
+    filter cost more than the search itself at 100k users."""
+    key = (index_store.base_dir, index_store.current_name())
+    reader = getattr(_local, "reader", None)
+    if reader is not None and reader["key"] == key and reader["searcher"].up_to_date():
+        return reader
+    _forget_thread_reader()
+    ix = _open_or_rebuild(index_store)
+    _local.reader = {"key": (index_store.base_dir, index_store.current_name()),
+                     "searcher": ix.searcher(), "filters": {}}
+    return _local.reader
+
+
+def _forget_thread_reader() -> None:
+    reader = getattr(_local, "reader", None)
+    _local.reader = None
+    if reader is not None:
+        try:
+            reader["searcher"].close()
+        except Exception:  # a damaged index may fail to close; it is being dropped anyway
+            pass
+
+
+def _brand_filter(reader: dict, brand_id: int):
+    filters = reader["filters"]
+    if brand_id not in filters:
+        searcher = reader["searcher"]
+        filters[brand_id] = BitSet(searcher.docs_for_query(Term("brands", str(brand_id))),
+                                   size=searcher.doc_count_all())
+    return filters[brand_id]
 
 
 def _requester_hits(brand, cleaned: str) -> list[Hit]:
