@@ -77,3 +77,21 @@ class SigninFailure(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PasswordResetToken(db.Model):
+    """A one-time link to choose a password ("Forgot your password?", invitations).
+
+    Only the sha256 of the secret is stored, so a database leak gives no usable link.
+    """
+
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+
+    user = relationship("User")

@@ -1,0 +1,183 @@
+"""Choosing a password through a one-time link: "Forgot your password?" and invitations.
+
+The link carries a random secret; only its sha256 is stored. Asking for a link answers the same
+whether or not the e-mail has an account here, so the form cannot tell who has one.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import delete, func, select, update
+from wtforms import EmailField, PasswordField, SubmitField
+
+from ..assist.models import MailOutbox
+from ..audit.services import record
+from ..brands import current_brand
+from ..brands.models import Membership
+from ..errors import abort_with
+from ..extensions import db
+from ..models_base import utcnow
+from . import bp
+from .forms import _confirm_validators, _email_validators, _new_password_validators
+from .models import PasswordResetToken, User, UserSession
+from .passwords import hash_password
+from .services import AccountError, check_password_rules
+from .sessions import current_session_row, end_session
+from .throttle import clear_failures
+
+FORGOT_LINK_HOURS = 1
+INVITATION_LINK_HOURS = 72
+# Live links per account: more requests still answer neutrally but write nothing (no mail flood).
+MAX_LIVE_LINKS = 3
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=_email_validators())
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Confirm the new password"), validators=_confirm_validators("password"))
+    submit = SubmitField(_l("Save the password"))
+
+
+# --- Services ------------------------------------------------------------------------------
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _live_links(user: User) -> int:
+    return db.session.scalar(select(func.count(PasswordResetToken.id)).where(
+        PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None),
+        PasswordResetToken.expires_at > utcnow()))
+
+
+def _new_secret(user: User, hours: int) -> str:
+    """A token row (not committed); returns the secret that goes in the link, never stored."""
+    secret = secrets.token_urlsafe(32)
+    if user.id is None:
+        db.session.flush()  # a user created in this same transaction (invitations)
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_digest(secret),
+                                      expires_at=utcnow() + timedelta(hours=hours)))
+    return secret
+
+
+def issue_password_link(user: User, hours: int = INVITATION_LINK_HOURS, *, brand=None,
+                        locale: str | None = None) -> str:
+    """An absolute one-time link to choose a password (not committed), for e-mails.
+
+    Needs a request context; brand and locale default to the current page's.
+    """
+    secret = _new_secret(user, hours)
+    target = {}
+    if brand is not None:
+        target["brand"] = brand.slug
+    if locale:
+        target["locale"] = locale
+    return url_for("auth.reset_password", token=secret, _external=True, **target)
+
+
+def _member_here(user: User, brand) -> bool:
+    return db.session.scalar(select(Membership.id).where(Membership.user_id == user.id,
+                                                         Membership.brand_id == brand.id)) is not None
+
+
+def request_password_link(brand, email: str) -> MailOutbox | None:
+    """Queue a reset message when this e-mail is an active member of the brand; else nothing.
+
+    Only members: another brand's staff must not learn from their outbox that an address has an
+    account elsewhere. The caller answers the same either way.
+    """
+    email = (email or "").strip().lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None or not user.active or not _member_here(user, brand):
+        return None
+    if _live_links(user) >= MAX_LIVE_LINKS:
+        return None
+    locale = user.locale or str(get_locale())
+    with force_locale(locale):
+        link = issue_password_link(user, FORGOT_LINK_HOURS, brand=brand, locale=locale)
+        subject = _("Choose a new password for %(brand)s", brand=brand.name)
+        body = _("Hello %(name)s,\n\nSomeone asked to reset the password of your account at the "
+                 "%(brand)s help centre.\n\nTo choose a new password, open this link within "
+                 "%(hours)d hour(s): %(link)s\n\nIf it was not you, ignore this message: your "
+                 "password stays the same.\n", name=user.name, brand=brand.name,
+                 hours=FORGOT_LINK_HOURS, link=link)
+    mail = MailOutbox(brand_id=brand.id, to_email=user.email, subject=subject, body=body,
+                      kind="password_reset")
+    db.session.add(mail)
+    record("user.password_link_sent", brand=brand, obj=user)
+    return mail
+
+
+def valid_token(secret: str) -> PasswordResetToken | None:
+    """The unused, unexpired token of an active account for this secret, or None."""
+    token = db.session.scalar(select(PasswordResetToken).where(
+        PasswordResetToken.token_hash == _digest(secret or "")))
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.user.active:
+        return None
+    return token
+
+
+def apply_password_reset(token: PasswordResetToken, new_password: str, brand=None) -> int:
+    """Set the password, spend this and every other link of the user, and end all their sessions.
+
+    Returns how many sessions ended. Raises AccountError before writing anything.
+    """
+    check_password_rules(new_password)
+    user, now = token.user, utcnow()
+    user.password_hash = hash_password(new_password)
+    db.session.execute(update(PasswordResetToken).where(
+        PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)).values(used_at=now))
+    ended = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount or 0
+    clear_failures(user.email)  # the owner proved they read the mailbox: sign-in is open again
+    record("user.password_reset", brand=brand, obj=user, sessions_ended=ended)
+    return ended
+
+
+# --- Views ---------------------------------------------------------------------------------
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
+    request_password_link(current_brand, form.email.data)
+    db.session.commit()
+    return render_template("auth/forgot.html", form=None, sent=True)
+
+
+def _token_or_404() -> PasswordResetToken:
+    token = valid_token(request.view_args["token"])
+    if token is None:
+        abort_with(404, _("This link is no longer valid. Ask for a new one with “Forgot your password?”."))
+    return token
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    link = _token_or_404()
+    form = ResetForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset.html", form=form), 422 if request.method == "POST" else 200
+    try:
+        apply_password_reset(link, form.password.data, brand=current_brand)
+    except AccountError as error:
+        db.session.rollback()
+        form.password.errors = [*form.password.errors, str(error)]
+        return render_template("auth/reset.html", form=form), error.status
+    this_session = current_session_row()
+    if this_session is not None and this_session.user_id == link.user_id:
+        end_session()  # its row is gone already; this clears the cookie
+    db.session.commit()
+    flash(_("Your password is changed. Sign in with it."), "success")
+    return redirect(url_for("auth.signin"))
