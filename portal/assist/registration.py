@@ -1,5 +1,4 @@
 """Registering an end user on behalf of someone (DESIGN §8), and the invitation e-mail."""
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -42,14 +41,17 @@ def add_to_brand(agent, brand, user) -> None:
 
 def queue_invitation(brand, user) -> MailOutbox:
     """The invitation to set a password, in the user's language, waiting in the outbox."""
+    # Imported here: auth.reset uses the outbox model, and this package imports its views.
+    from ..auth.reset import INVITATION_LINK_HOURS, issue_password_link
+
     locale = user.locale or "en"
     with force_locale(locale):
-        link = url_for("auth.signin", brand=brand.slug, locale=locale, _external=True)
+        link = issue_password_link(user, brand=brand, locale=locale)
         subject = _("You have an account at %(brand)s", brand=brand.name)
         body = _("Hello %(name)s,\n\nAn account was created for you at the %(brand)s help centre "
-                 "with the e-mail address %(email)s.\n\nTo choose your password, open %(link)s and "
-                 "use \"Forgot your password?\".\n", name=user.name, brand=brand.name,
-                 email=user.email, link=link)
+                 "with the e-mail address %(email)s.\n\nTo choose your password, open this link "
+                 "within %(days)d days: %(link)s\n", name=user.name, brand=brand.name,
+                 email=user.email, days=INVITATION_LINK_HOURS // 24, link=link)
     mail = MailOutbox(brand_id=brand.id, to_email=user.email, subject=subject, body=body,
                       kind="invitation")
     db.session.add(mail)
