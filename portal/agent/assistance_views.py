@@ -13,13 +13,12 @@ from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
-from ..models_base import utcnow
 from . import bp
 from .assistance import (accept_assistance, end_assistance, is_supervisor_of, post_message,
                          request_assistance, save_preferences)
 from .errors import WorkspaceError
 from .models import AssistanceRequest
-from .poll import poll_rows
+from . import poll  # noqa: F401  (the polling endpoint)
 from .views import load_ticket, workspace_viewer
 
 
@@ -107,29 +106,6 @@ def end_help(request_id, outcome):
     message = _("The assistance request was cancelled.") if outcome == "cancelled" else \
         _("The assistance request is marked done.")
     return _done(assistance.ticket_id, message)
-
-
-@bp.get("/poll")
-@login_required
-def poll():
-    """Notices and new chat lines for agent.js: one SQL statement (see poll.py)."""
-    now = utcnow()
-    rows = poll_rows(current_brand, current_user, now, request.args.get("ticket_id", type=int),
-                     request.args.get("after", 0, type=int) or 0)
-    if not any(row.row == "staff" for row in rows):
-        return jsonify(error=_("The agent workspace is for the agents of this help centre.")), 403
-    notices, messages = [], []
-    for row in rows:
-        if row.row == "notice":
-            notices.append({"request_id": row.request_id, "ticket_id": row.ticket_id, "subject": row.label,
-                            "agent": row.person, "reason": row.body,
-                            "url": url_for("agent.ticket", ticket_id=row.ticket_id) + "#assistance",
-                            "expires_at": row.expires_at.isoformat() + "Z"})
-        elif row.row == "message":
-            messages.append({"id": row.id, "request_id": row.request_id, "kind": row.label,
-                             "author": row.person, "body": row.body,
-                             "created_at": row.created_at.isoformat() + "Z"})
-    return jsonify(notices=notices, messages=messages, now=now.isoformat() + "Z")
 
 
 @bp.post("/preferences")

@@ -86,8 +86,10 @@ def sessions_of(user: User) -> list[UserSession]:
 
 @login_manager.request_loader
 def load_user_from_session(_request):
+    from ..brands.resolver import is_self_served
+
     key = session.get(SESSION_KEY)
-    if not key:
+    if not key or is_self_served():  # such a view reads the session row itself
         return None
     row = db.session.execute(
         select(UserSession).where(UserSession.key == key)

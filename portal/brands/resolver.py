@@ -5,7 +5,7 @@ views only ever see `/<brand>/…`. Views never parse the host.
 """
 import time
 
-from flask import abort, g
+from flask import abort, current_app, g, request
 from sqlalchemy import select
 
 from ..extensions import db
@@ -59,10 +59,22 @@ def pull_brand_values(endpoint, values):
         g.url_locale = values.pop("locale", None)
 
 
+def serves_itself(view):
+    """Mark a view that checks its brand and session itself, in its own single statement (the
+    workspace poll): no brand row and no signed-in user are loaded for it beforehand."""
+    view.serves_itself = True
+    return view
+
+
+def is_self_served() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "serves_itself", False)
+
+
 def load_brand():
     slug = g.get("brand_slug")
     g.brand = None
-    if not slug:
+    if not slug or is_self_served():
         return
     brand = db.session.execute(select(Brand).where(Brand.slug == slug)).scalar_one_or_none()
     if brand is None:
