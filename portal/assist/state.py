@@ -37,9 +37,8 @@ def _blocked_messages():
         "auth.save_email": _("E-mail changes are blocked while assisting a user."),
         "helpcenter.rate": _("Satisfaction ratings are blocked while assisting a user: "
                              "only the user can rate their request."),
-        "auth.api_tokens": _("API tokens are blocked while assisting a user."),
-        "auth.create_api_token": _("API tokens are blocked while assisting a user."),
-        "auth.revoke_api_token": _("API tokens are blocked while assisting a user."),
+        "api_tokens.create": _("API tokens are blocked while assisting a user."),
+        "api_tokens.revoke": _("API tokens are blocked while assisting a user."),
     }
 
 

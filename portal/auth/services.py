@@ -135,7 +135,7 @@ def check_current_password(user: User, password: str, field: str = "current_pass
 
 
 def update_profile(user: User, *, name: str, username: str, phone: str | None, address: str | None,
-                   locale: str | None, brand=None) -> list[str]:
+                   locale: str | None, brand=None, on_behalf_of=None) -> list[str]:
     """Change the profile fields; returns the names of the fields that changed (audited)."""
     from flask import current_app
 
@@ -157,7 +157,7 @@ def update_profile(user: User, *, name: str, username: str, phone: str | None, a
     for key in changed:
         setattr(user, key, wanted[key])
     if changed:
-        record("user.profile_changed", brand=brand, obj=user, fields=changed)
+        record("user.profile_changed", brand=brand, obj=user, on_behalf_of=on_behalf_of, fields=changed)
     return changed
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with, render_error
 from ..extensions import db, login_manager
@@ -131,14 +132,24 @@ def _attach_error(form, error: AccountError, aliases: dict[str, str]) -> None:
 
 # --- Profile -------------------------------------------------------------------------------
 
+def _profile_person():
+    """Whose profile this page edits: the user's own, or the assisted user's (DESIGN §8)."""
+    return policy.help_centre_person() or current_user
+
+
 def _profile_page(status=200, **forms):
+    person = _profile_person()
     if "profile_form" not in forms:
-        forms["profile_form"] = ProfileForm(formdata=None, obj=current_user)
-        forms["profile_form"].locale.data = current_user.locale or str(get_locale())
+        forms["profile_form"] = ProfileForm(formdata=None, obj=person)
+        forms["profile_form"].locale.data = person.locale or str(get_locale())
     forms.setdefault("password_form", PasswordChangeForm(formdata=None))
     forms.setdefault("email_form", EmailChangeForm(formdata=None))
     this_session = current_session_row()
-    return render_template("auth/profile.html", user=current_user, sessions=sessions_of(current_user),
+    # While assisting, the agent edits the user's details only: their own sessions, password,
+    # e-mail and tokens are not the user's to see.
+    own = person.id == current_user.id
+    return render_template("auth/profile.html", user=person, own_profile=own,
+                           sessions=sessions_of(current_user) if own else [],
                            this_session_id=this_session.id if this_session else None, **forms), status
 
 
@@ -176,14 +187,18 @@ def save_profile():
     if not form.validate_on_submit():
         return _profile_page(422, profile_form=form)
     try:
-        changed = update_profile(current_user, name=form.name.data, username=form.username.data,
+        person = _profile_person()
+        changed = update_profile(person, name=form.name.data, username=form.username.data,
                                  phone=form.phone.data, address=form.address.data,
-                                 locale=form.locale.data, brand=current_brand)
+                                 locale=form.locale.data, brand=current_brand,
+                                 on_behalf_of=person if person.id != current_user.id else None)
     except AccountError as error:
         return _refused(error, "profile_form", form, {})
     db.session.commit()
-    flash(_("Your profile is saved.") if changed else _("Nothing changed."), "success")
-    locale = current_user.locale if current_user.locale in g.brand_settings.locales else None
+    flash(_("The profile is saved.") if changed else _("Nothing changed."), "success")
+    # The page follows the language the person chose; an assisting agent keeps their own.
+    chosen = current_user.locale if person.id == current_user.id else None
+    locale = chosen if chosen in g.brand_settings.locales else None
     return redirect(url_for("auth.profile", **({"locale": locale} if locale else {})))
 
 
