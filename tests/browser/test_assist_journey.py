@@ -1,84 +1,31 @@
 """Assisted service in a real browser (DESIGN §8): Debian's chromium through Playwright, on the demo
 data served by a real HTTP server on a free loopback port. In CI a missing chromium fails."""
-import os
-import threading
 import time
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
-from portal import create_app
 from portal.assist.models import Interaction
 from portal.auth.models import User
 from portal.brands.models import Brand
 from portal.extensions import db
 from portal.tickets.models import Ticket, TicketForm
+from tests.live import demo_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.browser
 IDLE_SECONDS = 3
-
-
-def serve(tmp, **config):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}",
-                      "SEARCH_INDEX_DIR": str(tmp / "search-index"),
-                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, **config})
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return app, server, thread
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    app, server, thread = serve(tmp_path_factory.mktemp("assist-live"))
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
+    with demo_server(tmp_path_factory.mktemp("assist-live")) as (app, base, _port):
+        yield app, base
 
 
 @pytest.fixture
 def short_idle(tmp_path):
-    app, server, thread = serve(tmp_path, ASSIST_IDLE_TIMEOUT_SECONDS=IDLE_SECONDS)
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is missing: install Debian's chromium package"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
+    with demo_server(tmp_path, ASSIST_IDLE_TIMEOUT_SECONDS=IDLE_SECONDS) as (app, base, _port):
+        yield app, base
 
 
 def sign_in_as_agent(page, base, locale):

@@ -1,0 +1,35 @@
+"""A real HTTP server with the demo data, for browser and real-client tests."""
+import threading
+from contextlib import contextmanager
+
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def demo_server(tmp, **config):
+    """Yield (app, base_url, port): the demo app served on a free loopback port until exit."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}",
+                      "SEARCH_INDEX_DIR": str(tmp / "search-index"),
+                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, **config})
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}", server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        with app.app_context():
+            db.engine.dispose()
