@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..assist.registration import queue_invitation
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import AccountError, add_membership, create_user, normalise_email
@@ -72,6 +73,8 @@ def add_member(brand, *, email, name, role, can_assist=False, can_register_users
         raise AdminError(_("%(email)s is already a member of this brand.", email=email), 409, "email")
     membership = add_membership(user, brand, role, can_assist=can_assist,
                                 can_register_users=can_register_users, reason="added by a brand admin")
+    if created:
+        queue_invitation(brand, user)  # a one-time link to choose their first password
     return membership, created
 
 

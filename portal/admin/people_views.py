@@ -41,9 +41,8 @@ def members():
         if status is None:
             membership, created = result
             if created:
-                flash(_("An account was created for %(email)s, without a password and without any e-mail "
-                        "sent. Tell them to choose a password with “Forgot your password?” on the sign-in "
-                        "page.", email=membership.user.email), "warning")
+                flash(_("An account was created for %(email)s, without a password: an e-mail invites "
+                        "them to choose one.", email=membership.user.email), "success")
             else:
                 flash(_("%(name)s was added to the brand.", name=membership.user.name), "success")
             return redirect(url_for("admin.members"))

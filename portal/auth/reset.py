@@ -15,7 +15,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import delete, func, select, update
 from wtforms import EmailField, PasswordField, SubmitField
 
-from ..assist.models import MailOutbox
 from ..audit.services import record
 from ..brands import current_brand
 from ..brands.models import Membership
@@ -64,8 +63,9 @@ def _new_secret(user: User, hours: int) -> str:
     secret = secrets.token_urlsafe(32)
     if user.id is None:
         db.session.flush()  # a user created in this same transaction (invitations)
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_digest(secret),
-                                      expires_at=utcnow() + timedelta(hours=hours)))
+    now = utcnow()
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=_digest(secret), created_at=now,
+                                      expires_at=now + timedelta(hours=hours)))
     return secret
 
 
@@ -89,12 +89,14 @@ def _member_here(user: User, brand) -> bool:
                                                          Membership.brand_id == brand.id)) is not None
 
 
-def request_password_link(brand, email: str) -> MailOutbox | None:
+def request_password_link(brand, email: str):
     """Queue a reset message when this e-mail is an active member of the brand; else nothing.
 
-    Only members: another brand's staff must not learn from their outbox that an address has an
+    Returns the queued message or None. Only members: another brand's staff must not learn from their outbox that an address has an
     account elsewhere. The caller answers the same either way.
     """
+    from ..assist.models import MailOutbox  # here: the assist package imports this module
+
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active or not _member_here(user, brand):
