@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:23:30.582772
+Create Date: 2026-11-23 02:38:23.248495
 
 """
 from alembic import op
@@ -189,7 +189,7 @@ def upgrade():
     sa.UniqueConstraint('user_id', 'brand_id', name=op.f('uq_memberships_user_id'))
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_memberships_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index('ix_memberships_brand_role', ['brand_id', 'role'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
     op.create_table('password_reset_tokens',
@@ -550,7 +550,7 @@ def downgrade():
     op.drop_table('password_reset_tokens')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
-        batch_op.drop_index(batch_op.f('ix_memberships_brand_id'))
+        batch_op.drop_index('ix_memberships_brand_role')
 
     op.drop_table('memberships')
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:

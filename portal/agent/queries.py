@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, or_, select, union_all
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from .. import policy
@@ -11,7 +11,8 @@ from ..auth.models import User
 from ..brands.models import Group, GroupMember, Membership
 from ..extensions import db
 from ..models_base import utcnow
-from ..tickets.models import PRIORITIES, UNSOLVED_STATUSES, Comment, Ticket, TicketEvent, TicketFieldValue
+from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, Comment, FormField, Ticket, TicketEvent,
+                              TicketFieldValue, TicketForm)
 
 RECENTLY_SOLVED = timedelta(days=7)
 MAX_PER_PAGE = 100
@@ -124,10 +125,19 @@ def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) ->
 # The ticket page.
 
 def ticket_in_brand(brand, ticket_id: int):
+    """The ticket with its people, group and form (fields and conditions too: the page shows them)."""
+    form = joinedload(Ticket.form)
     return db.session.scalar(
         select(Ticket).where(Ticket.id == ticket_id, Ticket.brand_id == brand.id)
         .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
-                 joinedload(Ticket.submitter), joinedload(Ticket.assisted_by), joinedload(Ticket.form)))
+                 joinedload(Ticket.submitter), joinedload(Ticket.assisted_by),
+                 form.selectinload(TicketForm.form_fields).joinedload(FormField.field),
+                 form.selectinload(TicketForm.conditions)))
+
+
+def form_of(ticket, brand):
+    """The ticket's form (loaded with it), if it is one of this brand's."""
+    return ticket.form if ticket.form is not None and ticket.form.brand_id == brand.id else None
 
 
 def thread(ticket, with_internal: bool) -> list[Comment]:
@@ -160,18 +170,20 @@ def brand_groups(brand) -> list[Group]:
 
 
 def assignable_agents(brand) -> list[tuple[User, frozenset]]:
-    """Full agents of the brand with the ids of their groups here: (user, group_ids), by name."""
-    agents = list(db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id)
+    """Full agents of the brand with the ids of their groups here: (user, group_ids), by name.
+    One statement: an agent in several groups comes once per group."""
+    brand_groups_ids = select(Group.id).where(Group.brand_id == brand.id)
+    rows = db.session.execute(
+        select(User, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
+        .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(brand_groups_ids)))
         .where(Membership.brand_id == brand.id, Membership.role.in_(policy.ASSIGNABLE_ROLES),
-               User.active.is_(True)).order_by(User.name, User.id)))
-    pairs = db.session.execute(
-        select(GroupMember.user_id, GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
-        .where(Group.brand_id == brand.id)).all()
-    groups: dict[int, set] = {}
-    for user_id, group_id in pairs:
-        groups.setdefault(user_id, set()).add(group_id)
-    return [(agent, frozenset(groups.get(agent.id, ()))) for agent in agents]
+               User.active.is_(True)).order_by(User.name, User.id)).all()
+    groups: dict[User, set] = {}
+    for agent, group_id in rows:
+        groups.setdefault(agent, set())
+        if group_id is not None:
+            groups[agent].add(group_id)
+    return [(agent, frozenset(ids)) for agent, ids in groups.items()]
 
 
 def member_in_brand(brand, email: str):

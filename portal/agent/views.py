@@ -71,7 +71,7 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
     comments = queries.thread(ticket, sees_internal)
     events = queries.history(ticket)
     values = queries.field_values(ticket)
-    form = form_in_brand(current_brand, ticket.form_id)
+    form = queries.form_of(ticket, current_brand)
     changed_since = None
     if error is not None and error.details.get("conflict") and posted is not None:
         seen_event = posted.get("seen_event_id", 0, type=int) or 0

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -32,11 +32,12 @@ class Membership(db.Model):
     """A person's role in one brand; roles are always read in the current brand."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "brand_id"),)
+    # (brand_id, role): the staff of a brand among its 100k end users (assignable agents).
+    __table_args__ = (UniqueConstraint("user_id", "brand_id"), Index("ix_memberships_brand_role", "brand_id", "role"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20), default="end_user")
     can_assist: Mapped[bool] = mapped_column(Boolean, default=False)
     can_register_users: Mapped[bool] = mapped_column(Boolean, default=False)
