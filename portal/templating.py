@@ -3,6 +3,7 @@ import re
 
 from flask import g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -60,6 +61,25 @@ def linkify(text) -> Markup:
     return Markup(_NEWLINE.sub("<br>\n", html))
 
 
+def _workspace_links():
+    """The workspace tools this person may open here; each page still checks on its own."""
+    brand = g.get("brand")
+    if brand is None or not current_user.is_authenticated:
+        return []
+    from . import policy
+    from .assist import access
+
+    links = []
+    if policy.is_full_agent(current_user, brand):
+        links.append((_("Find users"), url_for("search.users")))
+    if access.allowed(current_user, brand, access.USE_ASSIST):
+        links.append((_("Assisted service"), url_for("assist.panel")))
+    if access.allowed(current_user, brand, access.VIEW_REPORTS):
+        links.append((_("Interaction log"), url_for("assist.interactions")))
+        links.append((_("Dashboards"), url_for("assist.dashboards")))
+    return links
+
+
 def register(app):
     @app.context_processor
     def inject():
@@ -71,6 +91,7 @@ def register(app):
             "language_links": _language_links,
             "language_names": {"en": "English", "fr": "Français"},
             "get_locale": get_locale,
+            "workspace_links": _workspace_links,
         }
 
     app.jinja_env.filters["linkify"] = linkify
