@@ -223,8 +223,31 @@ def _insert_rows(conn, scale: Scale, ids: dict) -> dict:
          for n in range(5)])
     conn.execute("UPDATE tickets SET assignee_id = ?, group_id = ? WHERE id = ?",
                  (agent_id, groups[0], thread_ticket_id))
+    _insert_assistance(conn, ids["brand_id"], agents, groups[0], thread_ticket_id, now)
     return {"requester_id": requester_id, "thread_ticket_id": thread_ticket_id,
             "users": scale.users, "requests": scale.requests}
+
+
+def _insert_assistance(conn, brand_id, agents, group_id, thread_ticket_id, now):
+    """Something for the poll to find: the measured agent's accepted request on the thread ticket
+    with a few chat lines, and two requests of colleagues waiting, noticed to the measured agent."""
+    agent_id, helper_id = agents[0], agents[1]
+    later = _timestamp(now + timedelta(days=2))  # still waiting tomorrow: the seed is cached per day
+    rows = [(thread_ticket_id, agent_id, helper_id, "accepted"),
+            (thread_ticket_id + 1, agents[2], None, "waiting"), (thread_ticket_id + 2, agents[3], None, "waiting")]
+    for ticket_id, requester, supervisor, status in rows:
+        request_id = conn.execute(
+            "INSERT INTO assistance_requests (brand_id, ticket_id, group_id, agent_id, supervisor_id, reason, "
+            "status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'Caller asks about payroll rules', ?, ?, ?)",
+            (brand_id, ticket_id, group_id, requester, supervisor, status, _timestamp(now), later)).lastrowid
+        if status == "waiting":
+            conn.execute("INSERT INTO assistance_notices (request_id, supervisor_id, created_at) VALUES (?, ?, ?)",
+                         (request_id, agent_id, _timestamp(now)))
+        else:
+            conn.executemany(
+                "INSERT INTO assistance_messages (request_id, author_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                [(request_id, agent_id if n % 2 else helper_id, "message", f"Line {n} of the exchange",
+                  _timestamp(now)) for n in range(5)])
 
 
 def _insert_tickets(conn, rng, scale: Scale, ids: dict, first_user: int, thread_ticket_id: int, now):

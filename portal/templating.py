@@ -1,8 +1,10 @@
 """What every template can use: brand, role, language switch, locale-aware dates, linkify."""
 import re
+from functools import lru_cache
 
+from babel import Locale, dates
 from flask import g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -80,6 +82,27 @@ def _workspace_links():
     return links
 
 
+@lru_cache(maxsize=32)
+def _datetime_pattern(locale: str, fmt: str):
+    """The locale's date-and-time pattern for a named format, parsed once (Babel would build and
+    apply three patterns per call: the ticket page formats ~100 dates)."""
+    loc = Locale.parse(locale)
+    combined = (dates.get_datetime_format(fmt, locale=loc)
+                .replace("{0}", dates.get_time_format(fmt, locale=loc).pattern)
+                .replace("{1}", dates.get_date_format(fmt, locale=loc).pattern))
+    return dates.parse_pattern(combined), loc
+
+
+def format_datetime_cached(value, fmt: str = "medium") -> str:
+    """Same text as flask_babel.format_datetime (user's time zone and locale), faster."""
+    if not value:
+        return ""
+    if fmt not in ("full", "long", "medium", "short"):
+        return format_datetime(value, fmt)
+    pattern, locale = _datetime_pattern(str(get_locale()), fmt)
+    return pattern.apply(to_user_timezone(value), locale)
+
+
 def register(app):
     @app.context_processor
     def inject():
@@ -95,5 +118,5 @@ def register(app):
         }
 
     app.jinja_env.filters["linkify"] = linkify
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = format_datetime_cached
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

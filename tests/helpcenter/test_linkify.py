@@ -1,0 +1,37 @@
+"""Template filters: comment bodies (escaped, http(s) links, line breaks) and cached date formats."""
+from portal.templating import linkify
+
+ATTRS = 'rel="nofollow noopener noreferrer" target="_blank"'
+
+
+def test_links_and_line_breaks_kept_with_punctuation_outside():
+    html = str(linkify("Read https://example.org/kb/42?a=1&b=2.\r\nThen (http://intra.example/x)"))
+    assert html == (f'Read <a href="https://example.org/kb/42?a=1&amp;b=2" {ATTRS}>https://example.org/kb/42?a=1&amp;b=2'
+                    f'</a>.<br>\nThen (<a href="http://intra.example/x" {ATTRS}>http://intra.example/x</a>)')
+
+
+def test_markup_is_escaped_and_other_schemes_stay_text():
+    html = str(linkify('<script>x()</script> javascript:alert(1) ftp://files https://a.example/"onclick=x'))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert html.count("<a ") == 1 and 'href="https://a.example/"' in html
+    assert "javascript:alert(1)" in html and "ftp://files" in html and "&#34;onclick=x" in html
+
+
+def test_empty_body():
+    assert str(linkify(None)) == "" and str(linkify("")) == ""
+
+
+def test_cached_date_format_says_what_babel_says(app):
+    from datetime import datetime
+
+    from flask_babel import force_locale, format_datetime
+
+    from portal.templating import format_datetime_cached
+
+    with app.test_request_context("/"):
+        for locale in ("en", "fr"):
+            with force_locale(locale):
+                for fmt in ("short", "medium", "long", "full"):
+                    for moment in (datetime(2026, 1, 5, 23, 59, 7), datetime(2026, 7, 14, 0, 5)):
+                        assert format_datetime_cached(moment, fmt) == format_datetime(moment, fmt)
+        assert format_datetime_cached(None) == ""
