@@ -13,11 +13,13 @@ import phonenumbers
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
 MIN_GRAM = 2
-# Prefixes longer than this are almost unique to one person: each would cost Whoosh a posting
-# list of its own (reindex time grows with unique terms), and the whole word or identifier is
-# indexed anyway. A longer typed prefix is looked up by its first MAX_GRAM characters.
-MAX_GRAM = 10
-MAX_DIGIT_GRAM = 8
+# Only short prefixes are stored as grams: they are shared by many people, so they add few unique
+# terms (reindex time grows with unique terms and postings) and they are the ones a prefix query
+# would expand to thousands of words. A longer typed prefix is a Prefix query on the whole words
+# or phone forms instead, which expands to a handful of terms.
+MAX_GRAM = 4
+MAX_DIGIT_GRAM = 4
+MIN_DIGIT_GRAM = 3
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[a-z0-9]+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{3,}$")
@@ -37,9 +39,9 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def gram_key(token: str) -> str:
-    """What a typed (partial) word is looked up as in the grams field."""
-    return token[:MAX_DIGIT_GRAM] if token.isdigit() else token[:MAX_GRAM]
+def is_gram(token: str) -> bool:
+    """True when a typed (partial) word is short enough to be looked up in the grams field."""
+    return len(token) <= (MAX_DIGIT_GRAM if token.isdigit() else MAX_GRAM)
 
 
 def edge_grams(term: str, minimum: int = MIN_GRAM) -> list[str]:
@@ -97,12 +99,13 @@ def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[
     email_words = _WORD.findall(email)
     phones = phone_forms(user.get("phone"), regions)
 
+    all_words = list(dict.fromkeys(name_words + address_words + email_words))
     grams: list[str] = []
     # An e-mail typed in part ("dupre@phys") is looked up word by word, so words suffice.
-    for word in dict.fromkeys(name_words + address_words + email_words + _WORD.findall(username)):
+    for word in all_words:
         grams += edge_grams(word)
     for digits in phones:
-        grams += edge_grams(digits, 3)
+        grams += edge_grams(digits, MIN_DIGIT_GRAM)
     grams += [digits[-4:] for digits in phones]  # "the number ending 5678"
 
     exact = {email, username} | exact_phones(user.get("phone"), regions)
@@ -111,7 +114,10 @@ def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[
         "brands": " ".join(str(b) for b in sorted(set(brand_ids))),
         "exact": " ".join(sorted(t for t in exact if t and " " not in t)),
         "names": " ".join(name_words),
-        "words": " ".join(dict.fromkeys(name_words + address_words + email_words + [local, domain])),
+        "words": " ".join(all_words),
+        # Identifiers typed whole or as a long prefix: e-mail, its local part and domain, username.
+        "ids": " ".join(sorted({t for t in (email, local, domain, username) if t and " " not in t})),
+        "phones": " ".join(sorted(phones)),
         "grams": " ".join(dict.fromkeys(grams)),
     }
 

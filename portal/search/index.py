@@ -21,7 +21,7 @@ from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, Schema
-from whoosh.query import And, FuzzyTerm, Or, Term
+from whoosh.query import And, FuzzyTerm, Or, Prefix, Term
 from whoosh.util.filelock import FileLock
 
 from . import documents
@@ -31,6 +31,8 @@ MARKER = "REINDEXING"
 WRITE_LOCK = "write.lock"
 REINDEX_LOCK = "reindex.lock"
 STALE_MARKER_SECONDS = 3600
+# A prefix of an identifier (e-mail, username) shorter than this would expand to thousands of terms.
+MIN_ID_PREFIX = 5
 # Boosts: an identifier typed whole outranks everything, then whole words, then prefixes, typos.
 EXACT_BOOST, WORD_BOOST, GRAM_BOOST, PHONE_BOOST, FUZZY_BOOST = 40.0, 4.0, 2.0, 6.0, 1.0
 
@@ -43,6 +45,8 @@ def schema() -> Schema:
         exact=KEYWORD(scorable=True, **keyword),
         names=KEYWORD(scorable=True, **keyword),
         words=KEYWORD(scorable=True, **keyword),
+        ids=KEYWORD(scorable=True, **keyword),
+        phones=KEYWORD(**keyword),
         grams=KEYWORD(scorable=True, **keyword),
     )
 
@@ -178,7 +182,10 @@ def build_query(cleaned: str, phone_region: str):
     exact += [Term("exact", p, boost=EXACT_BOOST) for p in phones]
     if phones:
         # The whole box is a phone number, typed with spaces or not: match its digits only.
-        return Or(exact + [Term("grams", documents.gram_key(p), boost=PHONE_BOOST) for p in phones]), None
+        # A postal code or house number is digits too: a long form also looks among the words.
+        options = [_prefix("phones", p, PHONE_BOOST) for p in phones]
+        options += [Prefix("words", p, boost=GRAM_BOOST) for p in phones if not documents.is_gram(p)]
+        return Or(exact + options), None
     if not tokens:
         return None, None
     per_token = [_token_query(token) for token in tokens]
@@ -186,13 +193,23 @@ def build_query(cleaned: str, phone_region: str):
     return Or(exact + [every]), (Or(per_token) if len(per_token) > 1 else None)
 
 
+def _prefix(fieldname: str, token: str, boost: float):
+    """A short prefix is one stored gram; a longer one expands to the few whole terms it starts."""
+    if documents.is_gram(token):
+        return Term("grams", token, boost=boost)
+    return Prefix(fieldname, token, boost=boost)
+
+
 def _token_query(token: str):
     options = [Term("words", token, boost=WORD_BOOST)]
     if len(token) >= documents.MIN_GRAM:
-        options.append(Term("grams", documents.gram_key(token), boost=GRAM_BOOST))
+        options.append(_prefix("words", token, GRAM_BOOST))
     parts = documents.words(token)
     if parts and parts != [token]:  # "o'brien", "niels@", "dupre@phys": every piece as a prefix
-        options.append(And([Term("grams", documents.gram_key(p), boost=GRAM_BOOST) for p in parts]))
+        options.append(Term("ids", token, boost=WORD_BOOST))
+        if len(token) > MIN_ID_PREFIX:
+            options.append(Prefix("ids", token, boost=GRAM_BOOST))
+        options.append(And([_prefix("words", p, GRAM_BOOST) for p in parts]))
     if token.isalpha() and len(token) >= 4:
         options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
                                  prefixlength=1))

@@ -7,6 +7,7 @@ dies in between leaves its rows for the next writer, so no update is lost.
 """
 import gc
 import logging
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 INDEXED_USER_FIELDS = ("email", "username", "name", "phone", "address")
 OUTBOX_BATCH = 1000
 READ_CHUNK = 5000
+REINDEX_POOL_MB = 1024
 LOCK_TIMEOUT_SECONDS = 60
 REINDEX_LOCK_TIMEOUT_SECONDS = 600
 DEFAULT_LIMIT = 20
@@ -184,7 +186,10 @@ def _reindex_locked(index_store: IndexStore, progress) -> int:
     name = None
     try:
         name, ix = index_store.new_generation()
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=REINDEX_POOL_MB)
+        # Whoosh also spills its posting pool every million postings, whatever limitmb says;
+        # each spill pickles every posting to disk and back. Let limitmb alone decide.
+        writer.pool.maxsize = sys.maxsize
         try:
             _write_all(writer, progress)
         except BaseException:
