@@ -15,7 +15,9 @@ of the URL:
 """
 from flask import g, jsonify, request, session, url_for
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, Integer, String, and_, cast, literal, null, or_, select, union_all
+from functools import lru_cache
+
+from sqlalchemy import DateTime, Integer, String, and_, bindparam, cast, literal, null, or_, select, union_all
 
 from ..auth.models import User, UserSession
 from ..auth.sessions import SESSION_KEY
@@ -39,6 +41,17 @@ def _marker(name: str, id_column):
 
 
 def poll_rows(session_key: str, brand_slug: str, now, ticket_id: int | None = None, after_id: int = 0):
+    params = {"key": session_key, "slug": brand_slug, "now": now}
+    if ticket_id is not None:
+        params.update(ticket_id=ticket_id, after_id=after_id)
+    return db.session.execute(_statement(ticket_id is not None), params).all()
+
+
+@lru_cache(maxsize=2)
+def _statement(with_messages: bool):
+    """Built once per shape with bound parameters: building it costs more than running it."""
+    session_key, brand_slug, now = bindparam("key", type_=String), bindparam("slug", type_=String), \
+        bindparam("now", type_=DateTime)
     viewer = (
         select(UserSession.user_id.label("user_id"), Brand.id.label("brand_id"))
         .join(User, User.id == UserSession.user_id)
@@ -62,7 +75,8 @@ def poll_rows(session_key: str, brand_slug: str, now, ticket_id: int | None = No
         .where(AssistanceNotice.closed_at.is_(None), AssistanceRequest.status == "waiting",
                AssistanceRequest.expires_at > now),
     ]
-    if ticket_id is not None:
+    if with_messages:
+        ticket_id, after_id = bindparam("ticket_id", type_=Integer), bindparam("after_id", type_=Integer)
         parts.append(
             select(literal("message", String), AssistanceMessage.id, AssistanceRequest.id,
                    AssistanceRequest.ticket_id, AssistanceMessage.kind, User.name, AssistanceMessage.body,
@@ -78,7 +92,7 @@ def poll_rows(session_key: str, brand_slug: str, now, ticket_id: int | None = No
                    AssistanceMessage.id > after_id)
         )
     statement = union_all(*parts).subquery()
-    return db.session.execute(select(statement).order_by(statement.c.row, statement.c.id)).all()
+    return select(statement).order_by(statement.c.row, statement.c.id)
 
 
 @bp.get("/poll")
