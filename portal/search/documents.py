@@ -76,26 +76,12 @@ def phone_forms(raw: str | None, regions) -> set[str]:
     return forms
 
 
-def exact_phones(raw: str | None, regions) -> set[str]:
-    """E.164 digits only: the one form that identifies a number, for exact-match ranking."""
-    found = set()
-    for region in regions:
-        try:
-            number = phonenumbers.parse(raw or "", region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_possible_number(number):
-            found.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+"))
-    return found
-
-
 def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[str, str]:
     """The fields of one user's document. `user` holds the users table's columns."""
     email = fold(user["email"]).strip()
     username = fold(user["username"]).strip()
     name_words = words(user["name"])
     address_words = words(user.get("address"))
-    local, _, domain = email.partition("@")
     email_words = _WORD.findall(email)
     phones = phone_forms(user.get("phone"), regions)
 
@@ -108,15 +94,13 @@ def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[
         grams += edge_grams(digits, MIN_DIGIT_GRAM)
     grams += [digits[-4:] for digits in phones]  # "the number ending 5678"
 
-    exact = {email, username} | exact_phones(user.get("phone"), regions)
     return {
         "id": str(user["id"]),
         "brands": " ".join(str(b) for b in sorted(set(brand_ids))),
-        "exact": " ".join(sorted(t for t in exact if t and " " not in t)),
         "names": " ".join(name_words),
         "words": " ".join(all_words),
-        # Identifiers typed whole or as a long prefix: e-mail, its local part and domain, username.
-        "ids": " ".join(sorted({t for t in (email, local, domain, username) if t and " " not in t})),
+        # Identifiers typed whole or as a long prefix; the e-mail's pieces are among the words.
+        "ids": " ".join(sorted({t for t in (email, username) if t and " " not in t})),
         "phones": " ".join(sorted(phones)),
         "grams": " ".join(dict.fromkeys(grams)),
     }

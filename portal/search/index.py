@@ -42,12 +42,13 @@ def schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True),
         brands=KEYWORD(**keyword),
-        exact=KEYWORD(scorable=True, **keyword),
         names=KEYWORD(scorable=True, **keyword),
         words=KEYWORD(scorable=True, **keyword),
         ids=KEYWORD(scorable=True, **keyword),
         phones=KEYWORD(**keyword),
-        grams=KEYWORD(scorable=True, **keyword),
+        # Not scorable: no field length per posting to write (the bulk of postings are grams);
+        # a gram then scores its boost, the same for every member who has it.
+        grams=KEYWORD(**keyword),
     )
 
 
@@ -178,8 +179,8 @@ def build_query(cleaned: str, phone_region: str):
     tokens = documents.query_tokens(cleaned)
     phones = documents.query_phone_forms(cleaned, phone_region)
     exact_terms = {cleaned} | ({t for t in tokens} if len(tokens) == 1 else set())
-    exact = [Term("exact", t, boost=EXACT_BOOST) for t in exact_terms if t and " " not in t]
-    exact += [Term("exact", p, boost=EXACT_BOOST) for p in phones]
+    exact = [Term("ids", t, boost=EXACT_BOOST) for t in exact_terms if t and " " not in t]
+    exact += [Term("phones", p, boost=EXACT_BOOST) for p in phones]
     if phones:
         # The whole box is a phone number, typed with spaces or not: match its digits only.
         # A postal code or house number is digits too: a long form also looks among the words.
