@@ -20,6 +20,7 @@ import warnings
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3TermInfo
 from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.query import And, FuzzyTerm, Or, Prefix, Term
 from whoosh.util.filelock import FileLock
@@ -35,6 +36,30 @@ STALE_MARKER_SECONDS = 3600
 MIN_ID_PREFIX = 5
 # Boosts: an identifier typed whole outranks everything, then whole words, then prefixes, typos.
 EXACT_BOOST, WORD_BOOST, GRAM_BOOST, PHONE_BOOST, FUZZY_BOOST = 40.0, 4.0, 2.0, 6.0, 1.0
+
+
+# Whoosh's writer calls terminfo.set_inline() for a short posting list, a method its term info
+# names set_inlined(): inlining has never worked, so the default inlinelimit=1 inlines nothing.
+if not hasattr(W3TermInfo, "set_inline"):
+    W3TermInfo.set_inline = W3TermInfo.set_inlined
+
+
+
+def _cached_length_reader(self, fieldname, column, _uncached=W3PerDocReader._cached_reader):
+    """Whoosh reads a field length for every posting it writes and, for a field that stores none,
+    looks for the missing file each time (a stat per posting); remember that it is missing."""
+    if fieldname not in self._readers:
+        self._readers[fieldname] = _uncached(self, fieldname, column)
+    return self._readers[fieldname]
+
+
+W3PerDocReader._cached_reader = _cached_length_reader
+
+
+def rebuild_codec() -> W3Codec:
+    """Most terms (an e-mail, a phone number) belong to one person: inline in the term table they
+    skip a posting block each; blocks stay uncompressed (faster to write and to read)."""
+    return W3Codec(compression=0, inlinelimit=4)
 
 
 def schema() -> Schema:

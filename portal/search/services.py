@@ -24,7 +24,7 @@ from ..database import write_connection
 from ..extensions import db
 from ..tickets.models import Ticket
 from . import documents
-from .index import IndexStore, IndexUnavailable, LockTimeout, build_query, quiet_leaks
+from .index import IndexStore, IndexUnavailable, LockTimeout, build_query, quiet_leaks, rebuild_codec
 from .models import SearchOutbox
 
 log = logging.getLogger(__name__)
@@ -186,7 +186,7 @@ def _reindex_locked(index_store: IndexStore, progress) -> int:
     name = None
     try:
         name, ix = index_store.new_generation()
-        writer = ix.writer(limitmb=REINDEX_POOL_MB)
+        writer = ix.writer(limitmb=REINDEX_POOL_MB, codec=rebuild_codec())
         # Whoosh also spills its posting pool every million postings, whatever limitmb says;
         # each spill pickles every posting to disk and back. Let limitmb alone decide.
         writer.pool.maxsize = sys.maxsize
