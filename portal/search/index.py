@@ -17,12 +17,14 @@ import socket
 import time
 import uuid
 import warnings
+from collections import Counter
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3TermInfo
 from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.query import And, FuzzyTerm, Or, Prefix, Term
+from whoosh.system import pack_uint
 from whoosh.util.filelock import FileLock
 
 from . import documents
@@ -62,18 +64,32 @@ def rebuild_codec() -> W3Codec:
     return W3Codec(compression=0, inlinelimit=4)
 
 
+class Terms(KEYWORD):
+    """A keyword field fed terms documents.py already analysed, space-separated: indexing them
+    skips Whoosh's analyzer chain (a token object per term), the bulk of add_document's time."""
+
+    def index(self, value, **kwargs):
+        terms = value.split()
+        if len(set(terms)) == len(terms):
+            return [(term.encode("utf-8"), 1, 1.0, _ONE) for term in terms]
+        counts = Counter(terms)
+        return [(term.encode("utf-8"), n, float(n), pack_uint(n)) for term, n in counts.items()]
+
+
+_ONE = pack_uint(1)
+
+
 def schema() -> Schema:
-    keyword = dict(lowercase=False, commas=False)
     return Schema(
         id=ID(unique=True, stored=True),
-        brands=KEYWORD(**keyword),
-        names=KEYWORD(scorable=True, **keyword),
-        words=KEYWORD(scorable=True, **keyword),
-        ids=KEYWORD(scorable=True, **keyword),
-        phones=KEYWORD(**keyword),
+        brands=Terms(),
+        names=Terms(scorable=True),
+        words=Terms(scorable=True),
+        ids=Terms(scorable=True),
+        phones=Terms(),
         # Not scorable: no field length per posting to write (the bulk of postings are grams);
         # a gram then scores its boost, the same for every member who has it.
-        grams=KEYWORD(**keyword),
+        grams=Terms(),
     )
 
 
