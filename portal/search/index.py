@@ -214,9 +214,12 @@ class IndexStore:
         return True
 
 
-def build_query(cleaned: str, phone_region: str):
-    """(query, fallback) for an already cleaned (folded, capped) text. The query asks every word
-    to match; the fallback (several words only) any of them. (None, None): nothing to look up."""
+def build_query(cleaned: str, phone_region: str, known_word=lambda token: False) -> list:
+    """Queries for an already cleaned (folded, capped) text, to run in turn until one finds
+    someone: every word must match, first without looking inside punctuated words ("dupre@phys"
+    as pieces, costly: the pieces are common), then with, then (several words) any word.
+    `known_word(token)` tells whether a word is in the index as typed: such a word is taken as
+    meant, so it skips typo matching and, unless it is the word being typed (the last), prefixes."""
     tokens = documents.query_tokens(cleaned)
     phones = documents.query_phone_forms(cleaned, phone_region)
     exact_terms = {cleaned} | ({t for t in tokens} if len(tokens) == 1 else set())
@@ -227,12 +230,31 @@ def build_query(cleaned: str, phone_region: str):
         # A postal code or house number is digits too: a long form also looks among the words.
         options = [_prefix("phones", p, PHONE_BOOST) for p in phones]
         options += [Prefix("words", p, boost=GRAM_BOOST) for p in phones if not documents.is_gram(p)]
-        return Or(exact + options), None
+        return [Or(exact + options)]
     if not tokens:
-        return None, None
-    per_token = [_token_query(token) for token in tokens]
-    every = per_token[0] if len(per_token) == 1 else And(per_token)
-    return Or(exact + [every]), (Or(per_token) if len(per_token) > 1 else None)
+        return []
+    known = {token: known_word(token) for token in tokens}
+
+    def per_token(pieces: bool) -> list:
+        return [_token_query(token, known[token], typing=i == len(tokens) - 1, pieces=pieces)
+                for i, token in enumerate(tokens)]
+
+    whole, pieces = per_token(False), per_token(True)
+    queries = [Or(exact + [_all(whole)])]
+    if any(_has_pieces(token) for token in tokens):
+        queries.append(Or(exact + [_all(pieces)]))
+    if len(tokens) > 1:
+        queries.append(Or(pieces))
+    return queries
+
+
+def _all(queries: list):
+    return queries[0] if len(queries) == 1 else And(queries)
+
+
+def _has_pieces(token: str) -> bool:
+    parts = documents.words(token)
+    return bool(parts) and parts != [token]
 
 
 def _prefix(fieldname: str, token: str, boost: float):
@@ -242,17 +264,19 @@ def _prefix(fieldname: str, token: str, boost: float):
     return Prefix(fieldname, token, boost=boost)
 
 
-def _token_query(token: str):
+def _token_query(token: str, known: bool, typing: bool, pieces: bool):
     options = [Term("words", token, boost=WORD_BOOST)]
-    if len(token) >= documents.MIN_GRAM:
+    if (typing or not known) and len(token) >= documents.MIN_GRAM:
         options.append(_prefix("words", token, GRAM_BOOST))
-    parts = documents.words(token)
-    if parts and parts != [token]:  # "o'brien", "niels@", "dupre@phys": every piece as a prefix
+    if _has_pieces(token):  # "o'brien", "niels@", "dupre@phys"
         options.append(Term("ids", token, boost=WORD_BOOST))
         if len(token) > MIN_ID_PREFIX:
             options.append(Prefix("ids", token, boost=GRAM_BOOST))
-        options.append(And([_prefix("words", p, GRAM_BOOST) for p in parts]))
-    if token.isalpha() and len(token) >= 4:
+        # Every piece as a whole word ("sainte-catherine"), then as a prefix ("dupre@phys").
+        parts = documents.words(token)
+        options.append(And([_prefix("words", p, GRAM_BOOST) if pieces else Term("words", p, boost=GRAM_BOOST)
+                            for p in parts]))
+    if not known and token.isalpha() and len(token) >= 4:
         options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
                                  prefixlength=1))
         options += [Term("names", t, boost=FUZZY_BOOST) for t in documents.transpositions(token)]

@@ -263,11 +263,8 @@ def search_users(brand, query: str | None, limit: int = DEFAULT_LIMIT) -> list[H
     if not cleaned:
         return []
     region = (brand.settings or {}).get("default_phone_region", SETTINGS["default_phone_region"].default)
-    primary, fallback = build_query(cleaned, region)
     hits = _requester_hits(brand, cleaned)
-    for query_object in (primary, fallback):
-        if query_object is None:
-            continue
+    for query_object in build_query(cleaned, region, _known_word):
         found = _run(query_object, brand.id, limit)
         if found:
             hits += found
@@ -303,6 +300,18 @@ def _run(query_object, brand_id: int, limit: int) -> list[Hit]:
 
 
 _local = threading.local()
+
+
+def _known_word(token: str) -> bool:
+    """Whether `token` is a whole word of some user; an unreadable index answers no (the search
+    that follows deals with it)."""
+    with quiet_leaks():
+        try:
+            return ("words", token) in _thread_reader(store())["searcher"].reader()
+        except LockTimeout:
+            raise
+        except Exception:
+            return False
 
 
 def _thread_reader(index_store: IndexStore) -> dict:
