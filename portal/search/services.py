@@ -33,6 +33,7 @@ INDEXED_USER_FIELDS = ("email", "username", "name", "phone", "address")
 OUTBOX_BATCH = 1000
 READ_CHUNK = 5000
 REINDEX_POOL_MB = 1024
+REINDEX_PROCESSES = 2
 LOCK_TIMEOUT_SECONDS = 60
 REINDEX_LOCK_TIMEOUT_SECONDS = 600
 DEFAULT_LIMIT = 20
@@ -186,8 +187,10 @@ def _reindex_locked(index_store: IndexStore, progress) -> int:
     name = None
     try:
         name, ix = index_store.new_generation()
-        writer = ix.writer(limitmb=REINDEX_POOL_MB, codec=rebuild_codec())
-        # Whoosh also spills its posting pool every million postings, whatever limitmb says;
+        # Worker processes index in parallel, each into a segment of its own (no merge at commit).
+        writer = ix.writer(procs=REINDEX_PROCESSES, multisegment=True, limitmb=REINDEX_POOL_MB,
+                           codec=rebuild_codec())
+        # Whoosh also spills a posting pool every million postings, whatever limitmb says;
         # each spill pickles every posting to disk and back. Let limitmb alone decide.
         writer.pool.maxsize = sys.maxsize
         try:
