@@ -110,7 +110,7 @@ def _end_notice(message: str) -> None:
     """Say the assist is over; a help-centre write meant for the user must not land as the agent's."""
     if request.method == "POST" and g.get("url_locale"):
         db.session.commit()
-        abort_with(409, message + " " + _("Nothing was saved."))
+        abort_with(409, _("%(message)s Nothing was saved.", message=message))
     flash(message, "warning")
 
 

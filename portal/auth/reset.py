@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import delete, func, select, update
@@ -107,11 +108,16 @@ def request_password_link(brand, email: str):
     with force_locale(locale):
         link = issue_password_link(user, FORGOT_LINK_HOURS, brand=brand, locale=locale)
         subject = _("Choose a new password for %(brand)s", brand=brand.name)
-        body = _("Hello %(name)s,\n\nSomeone asked to reset the password of your account at the "
-                 "%(brand)s help centre.\n\nTo choose a new password, open this link within "
-                 "%(hours)d hour(s): %(link)s\n\nIf it was not you, ignore this message: your "
-                 "password stays the same.\n", name=user.name, brand=brand.name,
-                 hours=FORGOT_LINK_HOURS, link=link)
+        body = ngettext(
+            "Hello %(name)s,\n\nSomeone asked to reset the password of your account at the "
+            "%(brand)s help centre.\n\nTo choose a new password, open this link within "
+            "%(num)d hour: %(link)s\n\nIf it was not you, ignore this message: your "
+            "password stays the same.\n",
+            "Hello %(name)s,\n\nSomeone asked to reset the password of your account at the "
+            "%(brand)s help centre.\n\nTo choose a new password, open this link within "
+            "%(num)d hours: %(link)s\n\nIf it was not you, ignore this message: your "
+            "password stays the same.\n",
+            FORGOT_LINK_HOURS, name=user.name, brand=brand.name, link=link)
     mail = MailOutbox(brand_id=brand.id, to_email=user.email, subject=subject, body=body,
                       kind="password_reset")
     db.session.add(mail)
