@@ -31,6 +31,8 @@ _TRANSLITERATE = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "�
 def fold(text: str | None) -> str:
     """Lower-case, accents removed, control characters dropped: 'Hélène' -> 'helene'."""
     text = _CONTROL.sub(" ", text or "")
+    if text.isascii():  # most text: nothing to decompose (and casefold is lower)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATE))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -64,10 +66,10 @@ def phone_forms(raw: str | None, regions) -> set[str]:
             continue
         if not phonenumbers.is_possible_number(number):
             continue
-        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        significant = phonenumbers.national_significant_number(number)
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        forms.add(e164.lstrip("+"))
-        forms.add(str(phonenumbers.national_significant_number(number)))
+        forms.add(f"{number.country_code}{significant}")  # E.164 is +<country code><significant>
+        forms.add(significant)
         forms.add(re.sub(r"\D", "", national))
     if not forms:
         digits = re.sub(r"\D", "", raw)

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import time
 import uuid
 import warnings
@@ -25,6 +26,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3TermInfo
 from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.query import And, FuzzyTerm, Or, Prefix, Term
 from whoosh.system import pack_uint
+from whoosh.writing import PostingPool
 from whoosh.util.filelock import FileLock
 
 from . import documents
@@ -56,6 +58,16 @@ def _cached_length_reader(self, fieldname, column, _uncached=W3PerDocReader._cac
 
 
 W3PerDocReader._cached_reader = _cached_length_reader
+
+
+def _pool_bounded_by_memory(self, tempstore, segment, limitmb=128, _init=PostingPool.__init__, **kwargs):
+    """Whoosh also spills a posting pool to disk every million postings, whatever limitmb says
+    (each spill pickles every posting to disk and back): let limitmb alone decide."""
+    kwargs.setdefault("maxsize", sys.maxsize)
+    _init(self, tempstore, segment, limitmb=limitmb, **kwargs)
+
+
+PostingPool.__init__ = _pool_bounded_by_memory
 
 
 def rebuild_codec() -> W3Codec:

@@ -7,7 +7,6 @@ dies in between leaves its rows for the next writer, so no update is lost.
 """
 import gc
 import logging
-import sys
 import threading
 from dataclasses import dataclass
 
@@ -190,9 +189,6 @@ def _reindex_locked(index_store: IndexStore, progress) -> int:
         # Worker processes index in parallel, each into a segment of its own (no merge at commit).
         writer = ix.writer(procs=REINDEX_PROCESSES, multisegment=True, limitmb=REINDEX_POOL_MB,
                            codec=rebuild_codec())
-        # Whoosh also spills a posting pool every million postings, whatever limitmb says;
-        # each spill pickles every posting to disk and back. Let limitmb alone decide.
-        writer.pool.maxsize = sys.maxsize
         try:
             _write_all(writer, progress)
         except BaseException:
