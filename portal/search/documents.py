@@ -100,7 +100,10 @@ def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[
         "id": str(user["id"]),
         "brands": " ".join(str(b) for b in sorted(set(brand_ids))),
         "names": " ".join(name_words),
-        "words": " ".join(all_words),
+        # Words of the name and address; the e-mail's own words apart, so that a typed prefix
+        # expands over a small vocabulary (e-mail words are nearly one per person).
+        "words": " ".join(dict.fromkeys(name_words + address_words)),
+        "mailwords": " ".join(w for w in dict.fromkeys(email_words) if w not in name_words + address_words),
         # Identifiers typed whole or as a long prefix; the e-mail's pieces are among the words.
         "ids": " ".join(sorted({t for t in (email, username) if t and " " not in t})),
         "phones": " ".join(sorted(phones)),

@@ -97,6 +97,7 @@ def schema() -> Schema:
         brands=Terms(),
         names=Terms(scorable=True),
         words=Terms(scorable=True),
+        mailwords=Terms(scorable=True),
         ids=Terms(scorable=True),
         phones=Terms(),
         # Not scorable: no field length per posting to write (the bulk of postings are grams);
@@ -276,18 +277,29 @@ def _prefix(fieldname: str, token: str, boost: float):
     return Prefix(fieldname, token, boost=boost)
 
 
+def _word(text: str, boost: float):
+    return Or([Term("words", text, boost=boost), Term("mailwords", text, boost=boost)])
+
+
+def _piece_prefix(text: str):
+    if documents.is_gram(text):
+        return Term("grams", text, boost=GRAM_BOOST)
+    return Or([Prefix("words", text, boost=GRAM_BOOST), Prefix("mailwords", text, boost=GRAM_BOOST)])
+
+
 def _token_query(token: str, known: bool, typing: bool, pieces: bool):
-    options = [Term("words", token, boost=WORD_BOOST)]
+    options = [_word(token, WORD_BOOST)]
     if (typing or not known) and len(token) >= documents.MIN_GRAM:
         options.append(_prefix("words", token, GRAM_BOOST))
+    # The start of an identifier ("nbrune", "louis.lau"); not for a word, which would expand to
+    # every e-mail that starts with it.
+    if ((typing and not known) or _has_pieces(token)) and len(token) > MIN_ID_PREFIX:
+        options.append(Prefix("ids", token, boost=GRAM_BOOST))
     if _has_pieces(token):  # "o'brien", "niels@", "dupre@phys"
         options.append(Term("ids", token, boost=WORD_BOOST))
-        if len(token) > MIN_ID_PREFIX:
-            options.append(Prefix("ids", token, boost=GRAM_BOOST))
         # Every piece as a whole word ("sainte-catherine"), then as a prefix ("dupre@phys").
         parts = documents.words(token)
-        options.append(And([_prefix("words", p, GRAM_BOOST) if pieces else Term("words", p, boost=GRAM_BOOST)
-                            for p in parts]))
+        options.append(And([_piece_prefix(p) if pieces else _word(p, GRAM_BOOST) for p in parts]))
     if not known and token.isalpha() and len(token) >= 4:
         options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
                                  prefixlength=1))

@@ -306,7 +306,8 @@ def _known_word(token: str) -> bool:
     that follows deals with it)."""
     with quiet_leaks():
         try:
-            return ("words", token) in _thread_reader(store())["searcher"].reader()
+            reader = _thread_reader(store())["searcher"].reader()
+            return ("words", token) in reader or ("mailwords", token) in reader
         except LockTimeout:
             raise
         except Exception:
