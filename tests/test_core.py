@@ -10,7 +10,9 @@ def test_directory_lists_brands(client, make_brand):
 
 def test_unknown_brand_and_locale_are_404(client, make_brand):
     make_brand("acme")
-    assert client.get("/nope/hc/en/").status_code == 404
+    missing = client.get("/nope/hc/fr/")
+    assert missing.status_code == 404
+    assert "n&#39;existe pas" in missing.get_data(as_text=True)  # the French message
     assert client.get("/acme/hc/de/").status_code == 404
     assert client.get("/acme/hc/en/").status_code == 200
 

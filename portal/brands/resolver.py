@@ -78,7 +78,11 @@ def load_brand():
         return
     brand = db.session.execute(select(Brand).where(Brand.slug == slug)).scalar_one_or_none()
     if brand is None:
-        abort(404)
+        from flask_babel import gettext as _
+
+        from ..errors import abort_with
+
+        abort_with(404, _("This help centre does not exist."))
     g.brand = brand
     g.brand_settings = settings_for(brand)
     if g.get("url_locale") is not None and g.url_locale not in g.brand_settings.locales:
