@@ -135,3 +135,12 @@ def test_an_agent_requester_outside_the_group_does_not_see_internal_notes_when_t
     assert bodies() == ["Broken."]
     # A member of the ticket's group still sees them.
     assert "Internal" in [c["body"] for c in api("GET", world["acme"], path, world["agent"]).get_json()["comments"]]
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_ids_beyond_the_database_range_are_not_found(world, api, method):
+    for ticket_id in (2**63, 12941176132296738078720):
+        response = api(method, world["acme"], f"/tickets/{ticket_id}.json", world["agent"],
+                       json={"ticket": {"status": "open"}})
+        assert response.status_code == 404, (method, ticket_id, response.status_code)
+        assert response.get_json()["error"] == "RecordNotFound"
