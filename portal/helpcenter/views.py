@@ -2,8 +2,6 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from jinja2.utils import urlize
-from markupsafe import Markup
 
 from .. import policy
 from ..brands import current_brand
@@ -13,13 +11,6 @@ from ..tickets import queries, services
 from ..tickets.models import STATUSES
 from . import bp
 from .forms import ActionForm, CommentForm, RatingForm, RequestForm
-
-
-@bp.app_template_filter("plain_text")
-def plain_text(text):
-    """Plain-text comments: escaped, links and line breaks kept (DESIGN §12)."""
-    html = urlize(text or "", rel="nofollow noopener noreferrer", target="_blank")
-    return Markup(html.replace("\r\n", "\n").replace("\n", "<br>\n"))
 
 
 def _service_call(function, *args, **kwargs):
