@@ -5,6 +5,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..assist.models import CHANNEL_LABELS
+
 ROLE_LABELS = {"end_user": _l("End user"), "light_agent": _l("Light agent"), "agent": _l("Agent"),
                "admin": _l("Admin")}
 FIELD_TYPE_LABELS = {"text": _l("Text"), "textarea": _l("Multi-line text"), "dropdown": _l("Dropdown"),
@@ -13,6 +15,10 @@ FIELD_TYPE_LABELS = {"text": _l("Text"), "textarea": _l("Multi-line text"), "dro
 PORTAL_ACCESS_LABELS = {"agent_only": _l("Agents only"), "read_only": _l("Read-only for end users"),
                         "editable": _l("Editable by end users")}
 AUDIENCE_LABELS = {"end_user": _l("End users"), "agent": _l("Agents")}
+LANGUAGE_LABELS = {"en": _l("English"), "fr": _l("French")}
+# The names shown for the choices of settings that have choices, by setting key.
+SETTING_CHOICE_LABELS = {"assist_channels": CHANNEL_LABELS, "locales": LANGUAGE_LABELS,
+                         "default_locale": LANGUAGE_LABELS}
 
 
 def choices(labels: dict) -> list[SelectChoice]:

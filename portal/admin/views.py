@@ -2,11 +2,13 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..audit.labels import action_label
 from ..brands import current_brand
 from ..brands.settings import SETTINGS, settings_for
 from ..extensions import db
 from . import bp
 from .common import AdminError
+from .forms import SETTING_CHOICE_LABELS
 from .services import audit_page, update_settings
 
 
@@ -31,7 +33,8 @@ def settings():
             flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", settings=SETTINGS.values(),
-                           values=settings_for(current_brand), error=error), status
+                           values=settings_for(current_brand), choice_labels=SETTING_CHOICE_LABELS,
+                           error=error), status
 
 
 @bp.get("/audit")
@@ -39,4 +42,5 @@ def audit():
     page = request.args.get("page", 1, type=int)
     page = page if page and page > 0 else 1
     rows, has_more = audit_page(current_brand, page)
-    return render_template("admin/audit.html", rows=rows, page=page, has_more=has_more)
+    return render_template("admin/audit.html", rows=rows, page=page, has_more=has_more,
+                           action_label=action_label)
