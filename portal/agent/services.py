@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
 from ..tickets.models import PRIORITIES, STATUSES, TICKET_CHANNELS, TYPES, TicketFieldValue
-from ..tickets.services import RequestError, _set_status, add_comment, build_request, check_body, record_event
+from ..tickets.services import RequestError, add_comment, apply_status, build_request, check_body, record_event
 from .errors import WorkspaceError
 from .queries import assignable_agents, brand_groups, member_in_brand
 
@@ -40,7 +40,7 @@ def clean_fields(form, posted, current: dict) -> tuple[dict, dict, set]:
         if field.field_type == "checkbox" and f"{name}__present" not in posted:
             continue
         try:
-            values[field.id] = ticket_fields._clean_one(field, ticket_fields._raw_value(field, posted))
+            values[field.id] = ticket_fields.clean_value(field, ticket_fields.raw_value(field, posted))
         except ValueError as error:
             errors[field.id] = str(error)
     merged = {**current, **values}
@@ -54,7 +54,7 @@ def clean_fields(form, posted, current: dict) -> tuple[dict, dict, set]:
 
 def missing_to_solve(form, values: dict, shown: set) -> list:
     return [f for f in form_fields(form) if f.required_to_solve and f.id in shown
-            and ticket_fields._is_empty(f, values.get(f.id))]
+            and ticket_fields.is_empty(f, values.get(f.id))]
 
 
 def _int_or_none(raw, message):
@@ -206,7 +206,7 @@ def _apply(ticket, actor, changes, group, assignee, status) -> None:
     if "fields" in changes:
         _write_fields(ticket, actor, changes["fields"])
     if status != ticket.status:
-        _set_status(ticket, status, actor)
+        apply_status(ticket, status, actor)
 
 
 def _write_fields(ticket, actor, new_values: dict) -> None:

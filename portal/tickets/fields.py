@@ -81,7 +81,7 @@ def visible_field_ids(form, fields, values: dict, audience: str = "end_user") ->
     return {f.id for f in fields if is_shown(f.id)}
 
 
-def _clean_one(field, raw) -> Any:
+def clean_value(field, raw) -> Any:
     """Posted text(s) -> stored value, or raise ValueError with a translated message."""
     kind = field.field_type
     if kind == "checkbox":
@@ -118,13 +118,15 @@ def _clean_one(field, raw) -> Any:
     return text
 
 
-def _is_empty(field, value) -> bool:
+def is_empty(field, value) -> bool:
+    """Nothing filled in: an unticked checkbox counts as empty (for required checks)."""
     if field.field_type == "checkbox":
         return value is not True
     return value is None or value == [] or value == ""
 
 
-def _raw_value(field, posted):
+def raw_value(field, posted):
+    """The posted text of a field (a list for a multiselect), as clean_value reads it."""
     if field.field_type == "multiselect":
         return posted.getlist(input_name(field))
     return posted.get(input_name(field))
@@ -141,7 +143,7 @@ def clean_submission(form, posted, audience: str = "end_user", enforce_required:
     parsed, errors = {}, {}
     for field in fields:
         try:
-            parsed[field.id] = _clean_one(field, _raw_value(field, posted))
+            parsed[field.id] = clean_value(field, raw_value(field, posted))
         except ValueError as error:
             parsed[field.id], errors[field.id] = None, str(error)
     shown = visible_field_ids(form, fields, parsed, audience)
@@ -151,9 +153,9 @@ def clean_submission(form, posted, audience: str = "end_user", enforce_required:
             errors.pop(field.id, None)  # a hidden field's value is dropped, never checked
             continue
         if enforce_required and field.required_in_portal and field.id not in errors \
-                and _is_empty(field, parsed[field.id]):
+                and is_empty(field, parsed[field.id]):
             errors[field.id] = _("%(field)s is required.", field=field.title)
-        if not _is_empty(field, parsed[field.id]) or field.field_type == "checkbox":
+        if not is_empty(field, parsed[field.id]) or field.field_type == "checkbox":
             values[field.id] = parsed[field.id]
     views = form_views(form, fields, parsed, audience, shown)
     for view in views:

@@ -77,7 +77,9 @@ def _touch(ticket):
     ticket.updated_at = utcnow()
 
 
-def _set_status(ticket, status: str, actor, assisted_by=None) -> None:
+def apply_status(ticket, status: str, actor, assisted_by=None) -> None:
+    """Change the status with its history line, in the session: no closed check, no commit
+    (set_status below does both; the workspace bundles it with other changes)."""
     if ticket.status == status:
         return
     record_event(ticket, actor, "status", ticket.status, status, assisted_by)
@@ -152,7 +154,7 @@ def add_comment(ticket, author, body, public=True, channel="web", assisted_by=No
     if public and not ticket.is_public:
         ticket.is_public = True
     if public and ticket.status in REOPENED_BY_END_USER and policy.comment_reopens(author, brand):
-        _set_status(ticket, "open", author, assisted_by)
+        apply_status(ticket, "open", author, assisted_by)
     _touch(ticket)
     _commit()
     return comment
@@ -162,7 +164,7 @@ def set_status(ticket, status: str, actor, assisted_by=None) -> None:
     """Change the status with its history line; callers check who may (policy)."""
     if ticket.status == "closed":
         raise RequestError(409, _("This request is closed and cannot change any more."))
-    _set_status(ticket, status, actor, assisted_by)
+    apply_status(ticket, status, actor, assisted_by)
     _touch(ticket)
     _commit()
 
@@ -198,7 +200,7 @@ def close_solved(now=None) -> list[Ticket]:
             Ticket.brand_id == brand.id, Ticket.status == "solved", Ticket.solved_at <= cutoff,
         ).order_by(Ticket.id))
         for ticket in tickets:
-            _set_status(ticket, "closed", None)
+            apply_status(ticket, "closed", None)
             ticket.updated_at = now
             closed.append(ticket)
     _commit()
