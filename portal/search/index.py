@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3TermInfo
 from whoosh.fields import ID, KEYWORD, Schema
+from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
 from whoosh.query import And, FuzzyTerm, Or, Prefix, Term
 from whoosh.system import pack_uint
 from whoosh.writing import PostingPool
@@ -40,6 +41,9 @@ STALE_MARKER_SECONDS = 3600
 MIN_ID_PREFIX = 5
 # Boosts: an identifier typed whole outranks everything, then whole words, then prefixes, typos.
 EXACT_BOOST, WORD_BOOST, GRAM_BOOST, PHONE_BOOST, FUZZY_BOOST = 40.0, 4.0, 2.0, 6.0, 1.0
+# An identifier prefix that starts more identifiers than this names nobody in particular (the
+# person is typing a name, "nicola"): it is dropped rather than walked term by term.
+MAX_ID_EXPANSION = 64
 
 
 # Whoosh's writer calls terminfo.set_inline() for a short posting list, a method its term info
@@ -261,8 +265,44 @@ def build_query(cleaned: str, phone_region: str, known_word=lambda token: False)
     return queries
 
 
+class RareFirstAnd(And):
+    """Every part must match, walked from the rarest part outwards: the rarest part proposes
+    candidates and the others only skip to them. Whoosh's own And pairs the two commonest parts
+    first ("rue" with "de" in an address), which walks their long posting lists against each other."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        ordered = sorted(subs, key=lambda query: query.estimate_size(reader))
+        matchers = []
+        for query in ordered:
+            matcher = query.matcher(searcher, context)
+            if not matcher.is_active():
+                return NullMatcher()  # a part nobody has: nobody matches, nothing more to read
+            matchers.append(matcher)
+        chain = matchers[0]
+        for matcher in matchers[1:]:
+            chain = IntersectionMatcher(chain, matcher)
+        return WrappingMatcher(chain, self.boost) if self.boost != 1.0 else chain
+
+
+class CappedPrefix(Prefix):
+    """A prefix of identifiers, or nothing when it starts more than MAX_ID_EXPANSION of them."""
+
+    def _btexts(self, ixreader):
+        cached = getattr(self, "_expansion", None)
+        if cached is None or cached[0] is not ixreader:
+            texts = []
+            for text in ixreader.expand_prefix(self.fieldname, self.text):
+                texts.append(text)
+                if len(texts) > MAX_ID_EXPANSION:
+                    texts = []
+                    break
+            cached = self._expansion = (ixreader, texts)
+        return cached[1]
+
+
 def _all(queries: list):
-    return queries[0] if len(queries) == 1 else And(queries)
+    return queries[0] if len(queries) == 1 else RareFirstAnd(queries)
 
 
 def _has_pieces(token: str) -> bool:
@@ -294,12 +334,12 @@ def _token_query(token: str, known: bool, typing: bool, pieces: bool):
     # The start of an identifier ("nbrune", "louis.lau"); not for a word, which would expand to
     # every e-mail that starts with it.
     if ((typing and not known) or _has_pieces(token)) and len(token) > MIN_ID_PREFIX:
-        options.append(Prefix("ids", token, boost=GRAM_BOOST))
+        options.append(CappedPrefix("ids", token, boost=GRAM_BOOST))
     if _has_pieces(token):  # "o'brien", "niels@", "dupre@phys"
         options.append(Term("ids", token, boost=WORD_BOOST))
         # Every piece as a whole word ("sainte-catherine"), then as a prefix ("dupre@phys").
         parts = documents.words(token)
-        options.append(And([_piece_prefix(p) if pieces else _word(p, GRAM_BOOST) for p in parts]))
+        options.append(RareFirstAnd([_piece_prefix(p) if pieces else _word(p, GRAM_BOOST) for p in parts]))
     if not known and token.isalpha() and len(token) >= 4:
         options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
                                  prefixlength=1))
