@@ -58,9 +58,10 @@ def _register_blueprints(app):
     from .helpcenter import bp as helpcenter_bp
     from .i18n import bp as i18n_bp
     from .search import bp as search_bp
+    from .static_routes import bp as static_routes_bp
 
     for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp,
-               assist_bp, api_bp, api_tokens_bp):
+               assist_bp, api_bp, api_tokens_bp, static_routes_bp):
         app.register_blueprint(bp)
 
 
