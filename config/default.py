@@ -21,6 +21,9 @@ ARGON2_MEMORY_COST = 65536
 # Failed sign-ins allowed per e-mail (and per address) in the window before refusing.
 SIGNIN_MAX_FAILURES = 5
 SIGNIN_FAILURE_WINDOW_SECONDS = 900
+# Password-reset requests allowed per client address in the window (per e-mail: 3 live links).
+PASSWORD_RESET_MAX_PER_IP = 10
+PASSWORD_RESET_WINDOW_SECONDS = 3600
 PAGE_SIZE = 25
 # API requests allowed per caller (token, or user with a password) per minute, counted in the database.
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("GUICHET_API_RATE_LIMIT_PER_MINUTE", "400"))

@@ -52,6 +52,7 @@ def upgrade():
 
     op.create_table('signin_failures',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('ip_address', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),

@@ -67,13 +67,17 @@ class UserSession(db.Model):
 
 
 class SigninFailure(db.Model):
-    """Failed sign-ins, in the database so throttling holds across workers and hosts."""
+    """Failed sign-ins, in the database so throttling holds across workers and hosts.
+
+    `kind` keeps other throttled attempts (password-reset requests) apart from sign-ins.
+    """
 
     __tablename__ = "signin_failures"
     __table_args__ = (Index("ix_signin_failures_email_at", "email", "created_at"),
                       Index("ix_signin_failures_ip_at", "ip_address", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="signin")
     email: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

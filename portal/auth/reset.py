@@ -28,7 +28,7 @@ from .models import PasswordResetToken, User, UserSession
 from .passwords import hash_password
 from .services import AccountError, check_password_rules
 from .sessions import current_session_row, end_session
-from .throttle import clear_failures
+from .throttle import clear_failures, client_address, record_reset_request, too_many_reset_requests
 
 FORGOT_LINK_HOURS = 1
 INVITATION_LINK_HOURS = 72
@@ -159,6 +159,12 @@ def forgot_password():
     form = ForgotForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
+    address = client_address()
+    if too_many_reset_requests(address):
+        # Worded for the address, not the account: the same answer whether or not it exists.
+        flash(_("Too many password reset requests from this network. Please try again later."), "danger")
+        return render_template("auth/forgot.html", form=form), 429
+    record_reset_request(form.email.data, address)
     request_password_link(current_brand, form.email.data)
     db.session.commit()
     return render_template("auth/forgot.html", form=None, sent=True)
