@@ -11,8 +11,9 @@ from ..auth.models import User
 from ..brands.models import Group, GroupMember, Membership
 from ..extensions import db
 from ..models_base import utcnow
-from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, Comment, FormField, Ticket, TicketEvent,
+from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketEvent,
                               TicketFieldValue, TicketForm)
+from ..tickets.queries import thread  # noqa: F401  (the workspace reads threads the same way)
 
 RECENTLY_SOLVED = timedelta(days=7)
 MAX_PER_PAGE = 100
@@ -122,7 +123,7 @@ def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) ->
     return [by_id[ticket_id] for ticket_id in ids]
 
 
-# The ticket page.
+# The ticket page (its thread is the help centre's query, internal notes included for agents).
 
 def ticket_in_brand(brand, ticket_id: int):
     """The ticket with its people, group and form (fields and conditions too: the page shows them)."""
@@ -138,14 +139,6 @@ def ticket_in_brand(brand, ticket_id: int):
 def form_of(ticket, brand):
     """The ticket's form (loaded with it), if it is one of this brand's."""
     return ticket.form if ticket.form is not None and ticket.form.brand_id == brand.id else None
-
-
-def thread(ticket, with_internal: bool) -> list[Comment]:
-    query = (select(Comment).where(Comment.ticket_id == ticket.id)
-             .options(joinedload(Comment.author), joinedload(Comment.assisted_by)).order_by(Comment.id))
-    if not with_internal:
-        query = query.where(Comment.is_public.is_(True))
-    return list(db.session.scalars(query))
 
 
 def history(ticket) -> list[TicketEvent]:

@@ -8,7 +8,9 @@ from datetime import timedelta
 
 from flask import g, request, session
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
+from ..brands.models import Membership
 from ..extensions import db, login_manager
 from ..models_base import utcnow
 from .models import User, UserSession
@@ -91,8 +93,11 @@ def load_user_from_session(_request):
     key = session.get(SESSION_KEY)
     if not key or is_self_served():  # such a view reads the session row itself
         return None
+    # Session and user in one statement, their memberships (with brands: the header's brand
+    # switch) in a second: every page needs them.
     row = db.session.execute(
         select(UserSession).where(UserSession.key == key)
+        .options(joinedload(UserSession.user).selectinload(User.memberships).joinedload(Membership.brand))
     ).scalar_one_or_none()
     if row is None or not row.user.active:
         session.pop(SESSION_KEY, None)

@@ -1,4 +1,6 @@
 """Template filters: comment bodies (escaped, http(s) links, line breaks) and cached date formats."""
+from datetime import datetime
+
 from portal.templating import linkify
 
 ATTRS = 'rel="nofollow noopener noreferrer" target="_blank"'
@@ -21,9 +23,12 @@ def test_empty_body():
     assert str(linkify(None)) == "" and str(linkify("")) == ""
 
 
-def test_cached_date_format_says_what_babel_says(app):
-    from datetime import datetime
+# Every month, both halves of the day and the hours where 12-hour clocks turn (0, 11, 12, 13).
+MOMENTS = [datetime(2026, month, month * 2, hour, month * 4, month)
+           for month in range(1, 13) for hour in (0, 9, 11, 12, 13, 23)]
 
+
+def test_cached_date_format_says_what_babel_says(app):
     from flask_babel import force_locale, format_datetime
 
     from portal.templating import format_datetime_cached
@@ -32,6 +37,6 @@ def test_cached_date_format_says_what_babel_says(app):
         for locale in ("en", "fr"):
             with force_locale(locale):
                 for fmt in ("short", "medium", "long", "full"):
-                    for moment in (datetime(2026, 1, 5, 23, 59, 7), datetime(2026, 7, 14, 0, 5)):
+                    for moment in MOMENTS:
                         assert format_datetime_cached(moment, fmt) == format_datetime(moment, fmt)
         assert format_datetime_cached(None) == ""
