@@ -12,14 +12,17 @@ import phonenumbers
 
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TOKENS = 8
-MIN_GRAM = 2
-# Only short prefixes are stored as grams: they are shared by many people, so they add few unique
-# terms (reindex time grows with unique terms and postings) and they are the ones a prefix query
-# would expand to thousands of words. A longer typed prefix is a Prefix query on the whole words
-# or phone forms instead, which expands to a handful of terms.
+# Only 3- and 4-character prefixes are stored as grams: they are shared by many people, so they
+# add few unique terms (reindex time grows with postings and unique terms), and they are the ones
+# a prefix query would expand to thousands of words. A longer typed prefix is a Prefix query on
+# the whole words or phone forms, which expands to a handful of terms; a 2-character one is a
+# Prefix query on the names and addresses' small vocabulary (the 2-character grams were a fifth
+# of all postings).
+MIN_GRAM = 3
 MAX_GRAM = 4
 MAX_DIGIT_GRAM = 4
 MIN_DIGIT_GRAM = 3
+MIN_PREFIX = 2
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _WORD = re.compile(r"[a-z0-9]+")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{3,}$")
@@ -43,19 +46,23 @@ def words(text: str | None) -> list[str]:
 
 def is_gram(token: str) -> bool:
     """True when a typed (partial) word is short enough to be looked up in the grams field."""
-    return len(token) <= (MAX_DIGIT_GRAM if token.isdigit() else MAX_GRAM)
+    if token.isdigit():
+        return MIN_DIGIT_GRAM <= len(token) <= MAX_DIGIT_GRAM
+    return MIN_GRAM <= len(token) <= MAX_GRAM
 
 
-def edge_grams(term: str, minimum: int = MIN_GRAM) -> list[str]:
-    """Prefixes of term, from `minimum` characters up to the cap; a short term whole."""
-    cap = MAX_DIGIT_GRAM if term.isdigit() else MAX_GRAM
-    grams = [term[:n] for n in range(minimum, min(len(term), cap) + 1)]
-    return grams or [term]
+def edge_grams(term: str) -> list[str]:
+    """Prefixes of term, from MIN_GRAM characters up to the cap (none for a shorter term, which
+    is a whole word anyway)."""
+    if term.isdigit():
+        return [term[:n] for n in range(MIN_DIGIT_GRAM, min(len(term), MAX_DIGIT_GRAM) + 1)]
+    return [term[:n] for n in range(MIN_GRAM, min(len(term), MAX_GRAM) + 1)]
 
 
 def phone_forms(raw: str | None, regions) -> set[str]:
     """Digit strings a person may type for this number, read in each of the brands' regions:
-    E.164 without '+', the national significant number, and the national form with trunk prefix."""
+    E.164 without '+' and the national form (with its trunk prefix). A number typed without its
+    trunk prefix ("6 12 34 56 78") is read as E.164 on the query side, so that form is not stored."""
     forms: set[str] = set()
     if not raw:
         return forms
@@ -69,7 +76,6 @@ def phone_forms(raw: str | None, regions) -> set[str]:
         significant = phonenumbers.national_significant_number(number)
         national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
         forms.add(f"{number.country_code}{significant}")  # E.164 is +<country code><significant>
-        forms.add(significant)
         forms.add(re.sub(r"\D", "", national))
     if not forms:
         digits = re.sub(r"\D", "", raw)
@@ -92,9 +98,9 @@ def user_document(user: dict, brand_ids: list[int], regions: list[str]) -> dict[
     # An e-mail typed in part ("dupre@phys") is looked up word by word, so words suffice.
     for word in all_words:
         grams += edge_grams(word)
-    for digits in phones:
-        grams += edge_grams(digits, MIN_DIGIT_GRAM)
-    grams += [digits[-4:] for digits in phones]  # "the number ending 5678"
+    # "The number ending 5678"; the start of a number is looked up from 5 digits on (a Prefix on
+    # the phone forms), 3 or 4 digits name thousands of people.
+    grams += [digits[-4:] for digits in phones]
 
     return {
         "id": str(user["id"]),

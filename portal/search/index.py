@@ -2,7 +2,8 @@
 
 Layout of SEARCH_INDEX_DIR:
     CURRENT          name of the live generation (replaced atomically by os.replace)
-    gen-<id>/        one complete Whoosh index per rebuild
+    gen-<id>/        one complete Whoosh index per rebuild, with a FORMAT file: the version of
+                     the documents' terms it holds (an index of another version is rebuilt)
     write.lock       held by whoever writes (outbox or swap), across processes
     reindex.lock     held by the one rebuild running
     REINDEXING       present while a rebuild runs: outbox rows are then kept for replay
@@ -33,6 +34,10 @@ from whoosh.util.filelock import FileLock
 from . import documents
 
 POINTER = "CURRENT"
+FORMAT_FILE = "FORMAT"
+# Raise when documents.py or schema() changes which terms a document holds: an index written by
+# an older version would silently miss terms the queries now look for, so it is rebuilt instead.
+FORMAT_VERSION = "2"
 MARKER = "REINDEXING"
 WRITE_LOCK = "write.lock"
 REINDEX_LOCK = "reindex.lock"
@@ -41,9 +46,10 @@ STALE_MARKER_SECONDS = 3600
 MIN_ID_PREFIX = 5
 # Boosts: an identifier typed whole outranks everything, then whole words, then prefixes, typos.
 EXACT_BOOST, WORD_BOOST, GRAM_BOOST, PHONE_BOOST, FUZZY_BOOST = 40.0, 4.0, 2.0, 6.0, 1.0
-# An identifier prefix that starts more identifiers than this names nobody in particular (the
-# person is typing a name, "nicola"): it is dropped rather than walked term by term.
-MAX_ID_EXPANSION = 64
+# A prefix that starts more terms than this names nobody in particular (an identifier prefix
+# while a name is typed, "nicola"; two letters of an e-mail word): it is dropped rather than
+# walked term by term.
+MAX_EXPANSION = 64
 
 
 # Whoosh's writer calls terminfo.set_inline() for a short posting list, a method its term info
@@ -150,6 +156,8 @@ class IndexStore:
         name = self.current_name()
         if name is None:
             raise IndexUnavailable("no live index")
+        if self._format(name) != FORMAT_VERSION:
+            raise IndexUnavailable(f"{name} holds another version of the terms")
         with quiet_leaks():
             try:
                 return whoosh_index.open_dir(self._path(name), schema=schema())
@@ -162,7 +170,16 @@ class IndexStore:
         os.makedirs(self.base_dir, exist_ok=True)
         name = f"gen-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
         os.makedirs(self._path(name))
+        with open(os.path.join(self._path(name), FORMAT_FILE), "w", encoding="utf-8") as handle:
+            handle.write(FORMAT_VERSION)
         return name, whoosh_index.create_in(self._path(name), schema())
+
+    def _format(self, name: str) -> str | None:
+        try:
+            with open(os.path.join(self._path(name), FORMAT_FILE), encoding="utf-8") as handle:
+                return handle.read().strip()
+        except (OSError, UnicodeDecodeError):
+            return None
 
     def swap(self, name: str) -> None:
         """Point CURRENT at `name` atomically; keep the previous generation for searches still
@@ -286,7 +303,7 @@ class RareFirstAnd(And):
 
 
 class CappedPrefix(Prefix):
-    """A prefix of identifiers, or nothing when it starts more than MAX_ID_EXPANSION of them."""
+    """A prefix, or nothing when it starts more than MAX_EXPANSION terms."""
 
     def _btexts(self, ixreader):
         cached = getattr(self, "_expansion", None)
@@ -294,7 +311,7 @@ class CappedPrefix(Prefix):
             texts = []
             for text in ixreader.expand_prefix(self.fieldname, self.text):
                 texts.append(text)
-                if len(texts) > MAX_ID_EXPANSION:
+                if len(texts) > MAX_EXPANSION:
                     texts = []
                     break
             cached = self._expansion = (ixreader, texts)
@@ -311,9 +328,12 @@ def _has_pieces(token: str) -> bool:
 
 
 def _prefix(fieldname: str, token: str, boost: float):
-    """A short prefix is one stored gram; a longer one expands to the few whole terms it starts."""
+    """A 3-4 character prefix is one stored gram; a longer one expands to the few whole terms it
+    starts; a 2-character one to the terms it starts, unless they are too many."""
     if documents.is_gram(token):
         return Term("grams", token, boost=boost)
+    if len(token) < documents.MIN_GRAM:
+        return CappedPrefix(fieldname, token, boost=boost)
     return Prefix(fieldname, token, boost=boost)
 
 
@@ -322,14 +342,16 @@ def _word(text: str, boost: float):
 
 
 def _piece_prefix(text: str):
+    if len(text) < documents.MIN_PREFIX:
+        return _word(text, GRAM_BOOST)  # an initial, "o" of "o'brien"
     if documents.is_gram(text):
         return Term("grams", text, boost=GRAM_BOOST)
-    return Or([Prefix("words", text, boost=GRAM_BOOST), Prefix("mailwords", text, boost=GRAM_BOOST)])
+    return Or([_prefix("words", text, GRAM_BOOST), _prefix("mailwords", text, GRAM_BOOST)])
 
 
 def _token_query(token: str, known: bool, typing: bool, pieces: bool):
     options = [_word(token, WORD_BOOST)]
-    if (typing or not known) and len(token) >= documents.MIN_GRAM:
+    if (typing or not known) and len(token) >= documents.MIN_PREFIX:
         options.append(_prefix("words", token, GRAM_BOOST))
     # The start of an identifier ("nbrune", "louis.lau"); not for a word, which would expand to
     # every e-mail that starts with it.

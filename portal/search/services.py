@@ -25,12 +25,12 @@ from ..tickets.models import Ticket
 from . import documents
 from .index import IndexStore, IndexUnavailable, LockTimeout, build_query, quiet_leaks, rebuild_codec
 from .models import SearchOutbox
+from .rebuild import write_in_workers
 
 log = logging.getLogger(__name__)
 
 INDEXED_USER_FIELDS = ("email", "username", "name", "phone", "address")
 OUTBOX_BATCH = 1000
-READ_CHUNK = 5000
 REINDEX_POOL_MB = 1024
 REINDEX_PROCESSES = 2
 LOCK_TIMEOUT_SECONDS = 60
@@ -186,15 +186,9 @@ def _reindex_locked(index_store: IndexStore, progress) -> int:
     name = None
     try:
         name, ix = index_store.new_generation()
-        # Worker processes index in parallel, each into a segment of its own (no merge at commit).
-        writer = ix.writer(procs=REINDEX_PROCESSES, multisegment=True, limitmb=REINDEX_POOL_MB,
-                           codec=rebuild_codec())
-        try:
-            _write_all(writer, progress)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        # Worker processes read, analyse and index in parallel, each into a segment of its own.
+        write_in_workers(ix, _documents_between, REINDEX_PROCESSES, progress,
+                         codec=rebuild_codec(), limitmb=REINDEX_POOL_MB)
         with index_store.write_lock(LOCK_TIMEOUT_SECONDS):
             index_store.swap(name)
             index_store.unmark_reindexing()
@@ -208,24 +202,8 @@ def _reindex_locked(index_store: IndexStore, progress) -> int:
         return searcher.doc_count()
 
 
-def _write_all(writer, progress) -> None:
-    users = User.__table__.c
-    last_id = 0
-    while True:
-        # Short reads, chunk by chunk, so writers are never held up for the whole rebuild; what
-        # changes meanwhile is replayed from the outbox after the swap.
-        with db.engine.connect() as conn:
-            ids = conn.execute(select(users.id).where(users.id > last_id).order_by(users.id)
-                               .limit(READ_CHUNK)).scalars().all()
-            if not ids:
-                return
-            docs = _documents_for(conn, lambda column: column.between(ids[0], ids[-1]),
-                                  _brand_regions(conn))
-        for doc in docs.values():
-            writer.add_document(**doc)
-        last_id = ids[-1]
-        if progress:
-            progress(len(ids))
+def _documents_between(conn, first_id: int, last_id: int) -> dict[int, dict]:
+    return _documents_for(conn, lambda column: column.between(first_id, last_id), _brand_regions(conn))
 
 
 def _open_or_rebuild(index_store: IndexStore):

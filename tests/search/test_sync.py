@@ -2,6 +2,8 @@
 import os
 import shutil
 
+import pytest
+
 from sqlalchemy import delete, func, select
 
 from portal.auth.models import User
@@ -118,14 +120,14 @@ def test_changes_during_a_rebuild_are_replayed_onto_the_new_generation(app, make
     brand = make_brand()
     add_person(brand, "Niels Bohr", "niels@example.com")
     late = {}
-    original = services._write_all
+    original = services.write_in_workers
 
-    def write_then_change(writer, progress):
-        original(writer, progress)  # the snapshot is read; a worker now commits a new user
+    def write_then_change(*args, **kwargs):
+        original(*args, **kwargs)  # the snapshot is read; a worker now commits a new user
         late["user"] = add_person(brand, "Late Comer", "late@example.com")
         assert pending() > 0  # applied to the old generation, kept for the replay
 
-    monkeypatch.setattr(services, "_write_all", write_then_change)
+    monkeypatch.setattr(services, "write_in_workers", write_then_change)
     db.session.commit()
     reindex()
     assert find(brand, "comer") == [late["user"].id] and pending() == 0
@@ -173,3 +175,35 @@ def test_cli_status_and_reindex(app, make_brand, add_person):
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
     result = runner.invoke(args=["search", "status"])
     assert "missing" in result.output and "Out of step" in result.output
+
+
+def test_an_index_of_an_older_format_is_rebuilt_not_a_500(app, make_brand, make_user, add_person, login, client):
+    brand = make_brand("acme")
+    person = add_person(brand, "Niels Bohr", "niels@example.com")
+    login(brand, make_user(roles={brand: "agent"}))
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    old_generation = store.current_name()
+    os.remove(os.path.join(store.base_dir, old_generation, "FORMAT"))  # as written before versions
+    response = client.get("/acme/agent/users/suggest?q=bohr")
+    assert response.status_code == 200 and response.get_json()["results"][0]["id"] == person.id
+    assert store.current_name() != old_generation
+    db.session.commit()
+    assert status()["documents"] == 2
+
+
+def test_a_failed_rebuild_keeps_the_live_index(app, make_brand, add_person, find, monkeypatch):
+    brand = make_brand()
+    person = add_person(brand, "Niels Bohr", "niels@example.com")
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    live = store.current_name()
+
+    def unreadable(conn, first_id, last_id):
+        raise ValueError("a row the worker cannot read")
+
+    monkeypatch.setattr(services, "_documents_between", unreadable)
+    db.session.commit()
+    with pytest.raises(RuntimeError, match="a row the worker cannot read"):
+        reindex()
+    generations = [name for name in os.listdir(store.base_dir) if name.startswith("gen-")]
+    assert store.current_name() == live and generations == [live] and not store.reindexing()
+    assert find(brand, "bohr") == [person.id]
