@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, literal, or_, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from .. import policy
 from ..auth.models import User
@@ -49,10 +49,14 @@ class Viewer:
         return [v for v in VIEW_TITLES if v != "mine" or self.is_full_agent]
 
 
+# Statements read by every workspace page are built once, with bound parameters: building a
+# select with its options costs more than running it.
+_GROUP_IDS = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+              .where(GroupMember.user_id == bindparam("user_id"), Group.brand_id == bindparam("brand_id")))
+
+
 def viewer_for(user, brand) -> Viewer:
-    group_ids = frozenset(db.session.scalars(
-        select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
-        .where(GroupMember.user_id == user.id, Group.brand_id == brand.id)))
+    group_ids = frozenset(db.session.scalars(_GROUP_IDS, {"user_id": user.id, "brand_id": brand.id}))
     return Viewer(user, brand, group_ids, policy.sees_all_workspace_tickets(user, brand),
                   policy.is_full_agent(user, brand))
 
@@ -125,15 +129,18 @@ def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) ->
 
 # The ticket page (its thread is the help centre's query, internal notes included for agents).
 
+_TICKET_PAGE = (
+    select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
+    .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
+             joinedload(Ticket.submitter), joinedload(Ticket.assisted_by),
+             joinedload(Ticket.form).joinedload(TicketForm.form_fields).joinedload(FormField.field),
+             joinedload(Ticket.form).joinedload(TicketForm.conditions)))
+
+
 def ticket_in_brand(brand, ticket_id: int):
-    """The ticket with its people, group and form (fields and conditions too: the page shows them)."""
-    form = joinedload(Ticket.form)
-    return db.session.scalar(
-        select(Ticket).where(Ticket.id == ticket_id, Ticket.brand_id == brand.id)
-        .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
-                 joinedload(Ticket.submitter), joinedload(Ticket.assisted_by),
-                 form.selectinload(TicketForm.form_fields).joinedload(FormField.field),
-                 form.selectinload(TicketForm.conditions)))
+    """The ticket with its people, group and form (fields and conditions too: the page shows
+    them), in one statement."""
+    return db.session.execute(_TICKET_PAGE, {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
 
 
 def form_of(ticket, brand):
@@ -141,38 +148,66 @@ def form_of(ticket, brand):
     return ticket.form if ticket.form is not None and ticket.form.brand_id == brand.id else None
 
 
-def history(ticket) -> list[TicketEvent]:
-    return list(db.session.scalars(
-        select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-        .options(joinedload(TicketEvent.actor), joinedload(TicketEvent.assisted_by)).order_by(TicketEvent.id)))
+_ASSISTANT = aliased(User)
+_HISTORY = (select(TicketEvent.id, TicketEvent.field, TicketEvent.old_value, TicketEvent.new_value,
+                   TicketEvent.created_at, TicketEvent.actor_id, User.name.label("actor_name"),
+                   _ASSISTANT.name.label("assisted_by_name"))
+            .outerjoin(User, User.id == TicketEvent.actor_id)
+            .outerjoin(_ASSISTANT, _ASSISTANT.id == TicketEvent.assisted_by_id)
+            .where(TicketEvent.ticket_id == bindparam("ticket_id")).order_by(TicketEvent.id))
+
+
+def history(ticket) -> list:
+    """The ticket's changes, oldest first, as plain rows (the event's columns, `actor_name`,
+    `assisted_by_name`; no actor is the system)."""
+    return db.session.execute(_HISTORY, {"ticket_id": ticket.id}).all()
+
+
+_FIELD_VALUES = (select(TicketFieldValue.field_id, TicketFieldValue.value)
+                 .where(TicketFieldValue.ticket_id == bindparam("ticket_id")))
 
 
 def field_values(ticket) -> dict[int, object]:
-    return dict(db.session.execute(select(TicketFieldValue.field_id, TicketFieldValue.value)
-                                   .where(TicketFieldValue.ticket_id == ticket.id)).all())
+    return dict(db.session.execute(_FIELD_VALUES, {"ticket_id": ticket.id}).all())
+
+
+_OTHER_REQUESTS = (select(Ticket).where(Ticket.brand_id == bindparam("brand_id"),
+                                        Ticket.requester_id == bindparam("requester_id"),
+                                        Ticket.id != bindparam("ticket_id"))
+                   .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(OTHER_REQUESTS_SHOWN))
+_OTHER_REQUESTS_IN_GROUPS = _OTHER_REQUESTS.where(or_(
+    Ticket.group_id.in_(bindparam("group_ids", expanding=True)), Ticket.requester_id == bindparam("viewer_id")))
 
 
 def other_requests(ticket, viewer: Viewer) -> list[Ticket]:
-    return list(db.session.scalars(
-        select(Ticket).where(*_scope(viewer), Ticket.requester_id == ticket.requester_id, Ticket.id != ticket.id)
-        .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(OTHER_REQUESTS_SHOWN)))
+    """The requester's other tickets the viewer may see (the views' scope), latest first."""
+    params = {"brand_id": viewer.brand.id, "requester_id": ticket.requester_id, "ticket_id": ticket.id}
+    if viewer.sees_all:
+        return list(db.session.scalars(_OTHER_REQUESTS, params))
+    return list(db.session.scalars(_OTHER_REQUESTS_IN_GROUPS,
+                                   {**params, "group_ids": list(viewer.group_ids), "viewer_id": viewer.user.id}))
+
+
+_BRAND_GROUPS = select(Group).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
 
 
 def brand_groups(brand) -> list[Group]:
-    return list(db.session.scalars(select(Group).where(Group.brand_id == brand.id).order_by(Group.name)))
+    return list(db.session.scalars(_BRAND_GROUPS, {"brand_id": brand.id}))
+
+
+_ASSIGNABLE_AGENTS = (
+    select(User, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
+    .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
+        select(Group.id).where(Group.brand_id == bindparam("brand_id")))))
+    .where(Membership.brand_id == bindparam("brand_id"), Membership.role.in_(policy.ASSIGNABLE_ROLES),
+           User.active.is_(True)).order_by(User.name, User.id))
 
 
 def assignable_agents(brand) -> list[tuple[User, frozenset]]:
     """Full agents of the brand with the ids of their groups here: (user, group_ids), by name.
     One statement: an agent in several groups comes once per group."""
-    brand_groups_ids = select(Group.id).where(Group.brand_id == brand.id)
-    rows = db.session.execute(
-        select(User, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
-        .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(brand_groups_ids)))
-        .where(Membership.brand_id == brand.id, Membership.role.in_(policy.ASSIGNABLE_ROLES),
-               User.active.is_(True)).order_by(User.name, User.id)).all()
     groups: dict[User, set] = {}
-    for agent, group_id in rows:
+    for agent, group_id in db.session.execute(_ASSIGNABLE_AGENTS, {"brand_id": brand.id}):
         groups.setdefault(agent, set())
         if group_id is not None:
             groups[agent].add(group_id)

@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import g, request, session
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from ..brands.models import Membership
@@ -16,6 +16,10 @@ from ..models_base import utcnow
 from .models import User, UserSession
 
 SESSION_KEY = "sid"
+# Every page needs the session, its user and their memberships (with brands: the header's brand
+# switch): one statement, built once (building a select with its options costs more than running it).
+_SESSION_WITH_USER = (select(UserSession).where(UserSession.key == bindparam("key"))
+                      .options(joinedload(UserSession.user).joinedload(User.memberships).joinedload(Membership.brand)))
 TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -93,12 +97,7 @@ def load_user_from_session(_request):
     key = session.get(SESSION_KEY)
     if not key or is_self_served():  # such a view reads the session row itself
         return None
-    # Session and user in one statement, their memberships (with brands: the header's brand
-    # switch) in a second: every page needs them.
-    row = db.session.execute(
-        select(UserSession).where(UserSession.key == key)
-        .options(joinedload(UserSession.user).selectinload(User.memberships).joinedload(Membership.brand))
-    ).scalar_one_or_none()
+    row = db.session.execute(_SESSION_WITH_USER, {"key": key}).unique().scalar_one_or_none()
     if row is None or not row.user.active:
         session.pop(SESSION_KEY, None)
         return None

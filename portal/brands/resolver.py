@@ -6,7 +6,7 @@ views only ever see `/<brand>/…`. Views never parse the host.
 import time
 
 from flask import abort, current_app, g, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from .models import Brand
@@ -15,6 +15,8 @@ from .settings import settings_for
 _HOST_CACHE_SECONDS = 10
 # Paths served the same on every host (our static files and bootstrap-flask's local copy).
 UNPREFIXED = {"static", "bootstrap"}
+# Read on every request: built once (building a select costs more than running it).
+_BRAND_BY_SLUG = select(Brand).where(Brand.slug == bindparam("slug"))
 
 
 class HostMappingMiddleware:
@@ -76,7 +78,7 @@ def load_brand():
     g.brand = None
     if not slug or is_self_served():
         return
-    brand = db.session.execute(select(Brand).where(Brand.slug == slug)).scalar_one_or_none()
+    brand = db.session.execute(_BRAND_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     if brand is None:
         from flask_babel import gettext as _
 

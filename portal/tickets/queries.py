@@ -1,5 +1,5 @@
 """Read queries for request lists and pages: brand-scoped, eager-loaded, a constant query count."""
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
@@ -34,38 +34,44 @@ def my_requests(brand, person, tab: str = "requested", status: str | tuple | Non
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+# The request and ticket pages' statements, built once: building a select with its options costs
+# more than running it.
+_REQUEST_IN_BRAND = (select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
+                     .options(joinedload(Ticket.collaborators)))
+
+
 def request_in_brand(brand, ticket_id: int):
     """A ticket of this brand, with what the policy reads (collaborators), or None."""
-    return db.session.scalar(select(Ticket).where(Ticket.id == ticket_id, Ticket.brand_id == brand.id)
-                             .options(selectinload(Ticket.collaborators)))
+    return db.session.execute(_REQUEST_IN_BRAND, {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
 
 
 _ASSISTANT = aliased(User)
+_THREAD = (select(Comment.id, Comment.ticket_id, Comment.author_id, Comment.body, Comment.is_public,
+                  Comment.channel, Comment.assisted_by_id, Comment.created_at,
+                  User.name.label("author_name"), _ASSISTANT.name.label("assisted_by_name"))
+           .join(User, User.id == Comment.author_id)
+           .outerjoin(_ASSISTANT, _ASSISTANT.id == Comment.assisted_by_id)
+           .where(Comment.ticket_id == bindparam("ticket_id")).order_by(Comment.id))
+_PUBLIC_THREAD = _THREAD.where(Comment.is_public.is_(True))
 
 
 def thread(ticket, with_internal: bool) -> list:
     """The ticket's comments, oldest first, as plain rows: the comment's columns plus
     `author_name` and `assisted_by_name`. Pages and the API only read a thread, and on long
     threads rows cost a fraction of ORM objects with their authors joined."""
-    query = (select(Comment.id, Comment.ticket_id, Comment.author_id, Comment.body, Comment.is_public,
-                    Comment.channel, Comment.assisted_by_id, Comment.created_at,
-                    User.name.label("author_name"), _ASSISTANT.name.label("assisted_by_name"))
-             .join(User, User.id == Comment.author_id)
-             .outerjoin(_ASSISTANT, _ASSISTANT.id == Comment.assisted_by_id)
-             .where(Comment.ticket_id == ticket.id).order_by(Comment.id))
-    if not with_internal:
-        query = query.where(Comment.is_public.is_(True))
-    return db.session.execute(query).all()
+    return db.session.execute(_THREAD if with_internal else _PUBLIC_THREAD, {"ticket_id": ticket.id}).all()
 
 
 def public_thread(ticket) -> list:
     return thread(ticket, with_internal=False)
 
 
+_FIELD_VALUES = (select(TicketFieldValue).where(TicketFieldValue.ticket_id == bindparam("ticket_id"))
+                 .options(joinedload(TicketFieldValue.field)))
+
+
 def field_values_of(ticket) -> list[TicketFieldValue]:
-    return list(db.session.scalars(
-        select(TicketFieldValue).where(TicketFieldValue.ticket_id == ticket.id)
-        .options(joinedload(TicketFieldValue.field))))
+    return list(db.session.scalars(_FIELD_VALUES, {"ticket_id": ticket.id}))
 
 
 def form_in_brand(brand, form_id):
