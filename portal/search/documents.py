@@ -60,9 +60,9 @@ def edge_grams(term: str) -> list[str]:
 
 
 def phone_forms(raw: str | None, regions) -> set[str]:
-    """Digit strings a person may type for this number, read in each of the brands' regions:
-    E.164 without '+' and the national form (with its trunk prefix). A number typed without its
-    trunk prefix ("6 12 34 56 78") is read as E.164 on the query side, so that form is not stored."""
+    """The number's E.164 digits (without '+'), read in each of the brands' regions: one term per
+    number, however it is typed; query_phone_forms turns what is typed (national, with or without
+    its trunk prefix, 00...) into E.164 digits too. A number that does not parse keeps its digits."""
     forms: set[str] = set()
     if not raw:
         return forms
@@ -71,12 +71,9 @@ def phone_forms(raw: str | None, regions) -> set[str]:
             number = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:
             continue
-        if not phonenumbers.is_possible_number(number):
-            continue
-        significant = phonenumbers.national_significant_number(number)
-        national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-        forms.add(f"{number.country_code}{significant}")  # E.164 is +<country code><significant>
-        forms.add(re.sub(r"\D", "", national))
+        if phonenumbers.is_possible_number(number):
+            # E.164 is +<country code><national significant number>
+            forms.add(f"{number.country_code}{phonenumbers.national_significant_number(number)}")
     if not forms:
         digits = re.sub(r"\D", "", raw)
         if len(digits) >= 3:
@@ -132,9 +129,15 @@ def query_tokens(cleaned: str) -> list[str]:
     return tokens[:MAX_QUERY_TOKENS]
 
 
+def is_phone_like(cleaned: str) -> bool:
+    return bool(_PHONE_LIKE.match(cleaned))
+
+
 def query_phone_forms(cleaned: str, region: str) -> set[str]:
-    """Digit strings to look up when the whole query looks like (part of) a phone number."""
-    if not _PHONE_LIKE.match(cleaned):
+    """Digit strings to look up when the whole query looks like (part of) a phone number: as
+    typed, and as the start of E.164 digits read in the brand's region ("06 12 34" in France is
+    "3361234", so is "6 12 34")."""
+    if not is_phone_like(cleaned):
         return set()
     digits = re.sub(r"\D", "", cleaned)
     if len(digits) < 3:
@@ -144,10 +147,17 @@ def query_phone_forms(cleaned: str, region: str) -> set[str]:
         return forms
     if digits.startswith("00"):
         forms.add(digits[2:])  # international call prefix, as typed in Europe
+        return forms
+    country_code = phonenumbers.country_code_for_region(region)
+    if country_code:
+        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+        trunk = (metadata.national_prefix if metadata else None) or ""
+        national = digits[len(trunk):] if trunk and digits.startswith(trunk) else digits
+        forms.add(f"{country_code}{national}")
     try:
         number = phonenumbers.parse(cleaned, region)
         if phonenumbers.is_possible_number(number):
-            forms.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+"))
+            forms.add(f"{number.country_code}{phonenumbers.national_significant_number(number)}")
     except phonenumbers.NumberParseException:
         pass
     return forms

@@ -37,7 +37,7 @@ POINTER = "CURRENT"
 FORMAT_FILE = "FORMAT"
 # Raise when documents.py or schema() changes which terms a document holds: an index written by
 # an older version would silently miss terms the queries now look for, so it is rebuilt instead.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 MARKER = "REINDEXING"
 WRITE_LOCK = "write.lock"
 REINDEX_LOCK = "reindex.lock"
@@ -248,14 +248,17 @@ class IndexStore:
         return True
 
 
-def build_query(cleaned: str, phone_region: str, known_word=lambda token: False) -> list:
+def build_query(cleaned: str, phone_regions: list[str], known_word=lambda token: False) -> list:
     """Queries for an already cleaned (folded, capped) text, to run in turn until one finds
     someone: every word must match, first without looking inside punctuated words ("dupre@phys"
     as pieces, costly: the pieces are common), then with, then (several words) any word.
     `known_word(token)` tells whether a word is in the index as typed: such a word is taken as
-    meant, so it skips typo matching and, unless it is the word being typed (the last), prefixes."""
+    meant, so it skips typo matching and, unless it is the word being typed (the last), prefixes.
+    `phone_regions`: where a nationally written number may come from, the searching brand's first."""
     tokens = documents.query_tokens(cleaned)
-    phones = documents.query_phone_forms(cleaned, phone_region)
+    # A number may be typed as written in any brand's country (a member of two brands): read it in
+    # each of their regions, the searching brand's first.
+    phones = set().union(*(documents.query_phone_forms(cleaned, region) for region in phone_regions))
     exact_terms = {cleaned} | ({t for t in tokens} if len(tokens) == 1 else set())
     exact = [Term("ids", t, boost=EXACT_BOOST) for t in exact_terms if t and " " not in t]
     exact += [Term("phones", p, boost=EXACT_BOOST) for p in phones]
@@ -302,20 +305,37 @@ class RareFirstAnd(And):
         return WrappingMatcher(chain, self.boost) if self.boost != 1.0 else chain
 
 
-class CappedPrefix(Prefix):
-    """A prefix, or nothing when it starts more than MAX_EXPANSION terms."""
+class _ExpandOnce:
+    """Whoosh expands a multi-term query twice, to size it (RareFirstAnd) then to match it: keep
+    the expansion for the reader it was made on."""
 
     def _btexts(self, ixreader):
         cached = getattr(self, "_expansion", None)
         if cached is None or cached[0] is not ixreader:
-            texts = []
-            for text in ixreader.expand_prefix(self.fieldname, self.text):
-                texts.append(text)
-                if len(texts) > MAX_EXPANSION:
-                    texts = []
-                    break
-            cached = self._expansion = (ixreader, texts)
+            cached = self._expansion = (ixreader, self._expand(ixreader))
         return cached[1]
+
+
+class CappedPrefix(_ExpandOnce, Prefix):
+    """A prefix, or nothing when it starts more than MAX_EXPANSION terms."""
+
+    def _expand(self, ixreader) -> list:
+        texts = []
+        for text in ixreader.expand_prefix(self.fieldname, self.text):
+            texts.append(text)
+            if len(texts) > MAX_EXPANSION:
+                return []
+        return texts
+
+
+class Typo(_ExpandOnce, FuzzyTerm):
+    """Terms within the edit distance, and the swaps of two neighbouring letters ("bhor") that
+    Levenshtein distance 1 does not cover."""
+
+    def _expand(self, ixreader) -> list:
+        texts = list(FuzzyTerm._btexts(self, ixreader))
+        return texts + [t for t in documents.transpositions(self.text)
+                        if t not in texts and (self.fieldname, t) in ixreader]
 
 
 def _all(queries: list):
@@ -363,7 +383,6 @@ def _token_query(token: str, known: bool, typing: bool, pieces: bool):
         parts = documents.words(token)
         options.append(RareFirstAnd([_piece_prefix(p) if pieces else _word(p, GRAM_BOOST) for p in parts]))
     if not known and token.isalpha() and len(token) >= 4:
-        options.append(FuzzyTerm("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
-                                 prefixlength=1))
-        options += [Term("names", t, boost=FUZZY_BOOST) for t in documents.transpositions(token)]
+        options.append(Typo("names", token, boost=FUZZY_BOOST, maxdist=1 if len(token) < 8 else 2,
+                            prefixlength=1))
     return Or(options)

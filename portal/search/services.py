@@ -239,9 +239,9 @@ def search_users(brand, query: str | None, limit: int = DEFAULT_LIMIT) -> list[H
     cleaned = documents.clean_query(query)
     if not cleaned:
         return []
-    region = (brand.settings or {}).get("default_phone_region", SETTINGS["default_phone_region"].default)
+    regions = _phone_regions(brand, others=documents.is_phone_like(cleaned))
     hits = _requester_hits(brand, cleaned)
-    for query_object in build_query(cleaned, region, _known_word):
+    for query_object in build_query(cleaned, regions, _known_word):
         found = _run(query_object, brand.id, limit)
         if found:
             hits += found
@@ -250,6 +250,18 @@ def search_users(brand, query: str | None, limit: int = DEFAULT_LIMIT) -> list[H
     for hit in hits:
         unique.setdefault(hit.user_id, hit)
     return list(unique.values())[:limit]
+
+
+def _phone_regions(brand, others: bool) -> list[str]:
+    """The brand's phone region first, then (`others`) the other brands' (documents hold E.164
+    digits: a number typed the way its owner's other brand writes it is read in that region)."""
+    default = SETTINGS["default_phone_region"].default
+    own = (brand.settings or {}).get("default_phone_region", default)
+    if not others:
+        return [own]
+    others = {(settings or {}).get("default_phone_region", default)
+              for settings in db.session.scalars(select(Brand.settings))}
+    return [own] + sorted(others - {own})
 
 
 def _run(query_object, brand_id: int, limit: int) -> list[Hit]:

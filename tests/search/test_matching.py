@@ -57,6 +57,15 @@ def test_the_brand_region_reads_national_numbers(make_brand, add_person, find):
     assert find(uk, "02079460018") == [person.id]
 
 
+def test_a_number_written_as_in_another_brands_country(make_brand, add_person, find):
+    uk = make_brand("uk", default_phone_region="GB")
+    france = make_brand("france", default_phone_region="FR")
+    person = add_person([uk, france], "Jane Smith", "jane@example.co.uk", phone="020 7946 0018")
+    assert find(france, "020 7946 0018") == [person.id]
+    assert find(france, "0044 20 7946 0018") == [person.id]
+    assert find(france, "020 7946") == [person.id]  # as it is typed
+
+
 def test_exact_email_ranks_first(make_brand, add_person, find):
     brand = make_brand()
     add_person(brand, "Anna Martin", "anna.martin.dupont@example.com")
