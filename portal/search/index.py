@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import socket
-import sys
 import time
 import uuid
 import warnings
@@ -23,15 +22,14 @@ from collections import Counter
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3TermInfo
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.matching import IntersectionMatcher, NullMatcher, WrappingMatcher
 from whoosh.query import And, FuzzyTerm, Or, Prefix, Term
 from whoosh.system import pack_uint
-from whoosh.writing import PostingPool
 from whoosh.util.filelock import FileLock
 
-from . import documents
+from . import documents, whoosh_patches  # noqa: F401 (applies the patches)
 
 POINTER = "CURRENT"
 FORMAT_FILE = "FORMAT"
@@ -50,34 +48,6 @@ EXACT_BOOST, WORD_BOOST, GRAM_BOOST, PHONE_BOOST, FUZZY_BOOST = 40.0, 4.0, 2.0, 
 # while a name is typed, "nicola"; two letters of an e-mail word): it is dropped rather than
 # walked term by term.
 MAX_EXPANSION = 64
-
-
-# Whoosh's writer calls terminfo.set_inline() for a short posting list, a method its term info
-# names set_inlined(): inlining has never worked, so the default inlinelimit=1 inlines nothing.
-if not hasattr(W3TermInfo, "set_inline"):
-    W3TermInfo.set_inline = W3TermInfo.set_inlined
-
-
-
-def _cached_length_reader(self, fieldname, column, _uncached=W3PerDocReader._cached_reader):
-    """Whoosh reads a field length for every posting it writes and, for a field that stores none,
-    looks for the missing file each time (a stat per posting); remember that it is missing."""
-    if fieldname not in self._readers:
-        self._readers[fieldname] = _uncached(self, fieldname, column)
-    return self._readers[fieldname]
-
-
-W3PerDocReader._cached_reader = _cached_length_reader
-
-
-def _pool_bounded_by_memory(self, tempstore, segment, limitmb=128, _init=PostingPool.__init__, **kwargs):
-    """Whoosh also spills a posting pool to disk every million postings, whatever limitmb says
-    (each spill pickles every posting to disk and back): let limitmb alone decide."""
-    kwargs.setdefault("maxsize", sys.maxsize)
-    _init(self, tempstore, segment, limitmb=limitmb, **kwargs)
-
-
-PostingPool.__init__ = _pool_bounded_by_memory
 
 
 def rebuild_codec() -> W3Codec:
