@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .database import configure_engine, init_database
     from .errors import register_error_handlers
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
-    from .i18n import select_locale
+    from .i18n import install_template_gettext, select_locale
     from .security import add_security_headers
 
     configure_engine(app)
@@ -33,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=os.path.join(root, "translations"))
+    install_template_gettext(app)
     bootstrap.init_app(app)
     init_database(app)
 

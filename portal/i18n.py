@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 bp = Blueprint("i18n", __name__)
@@ -26,6 +27,34 @@ def select_locale() -> str:
     if brand_settings is not None and brand_settings.default_locale in languages:
         return brand_settings.default_locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _translations():
+    """Flask-Babel's translations for the current locale, kept on `g` per locale: its own lookup
+    walks the request context four times per string, and a ticket page translates ~200. The
+    locale is checked on every call, so `force_locale` (e-mails in the recipient's language) holds."""
+    locale = get_locale()
+    cached = g.get("_guichet_translations")
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        g._guichet_translations = cached
+    return cached[1]
+
+
+def translate(message: str) -> str:
+    """gettext on the cached lookup, for messages marked with N_ (see portal/labels.py)."""
+    return _translations().ugettext(message)
+
+
+def install_template_gettext(app) -> None:
+    """Templates' `_`, `gettext`, `ngettext`... as Flask-Babel installs them, on the cached lookup."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def swap_locale_in_path(path: str, locale: str) -> str:

@@ -1,12 +1,14 @@
 """What every template can use: brand, role, language switch, locale-aware dates, linkify."""
 import re
+from datetime import timezone
 from functools import lru_cache
 
 from babel import Locale, dates
 from flask import g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 
@@ -115,13 +117,30 @@ def _datetime_formatter(locale_name: str, fmt: str):
     return lambda dt: pattern.format % {key: field(dt) for key, field in fields}
 
 
-def format_datetime_cached(value, fmt: str = "medium") -> str:
-    """Same text as flask_babel.format_datetime (user's time zone and locale), faster."""
+def format_datetime_cached(value, fmt: str = "medium", locale_and_zone=None) -> str:
+    """Same text as flask_babel.format_datetime (user's time zone and locale), faster.
+    `locale_and_zone`: the request's, when the caller already has them."""
     if not value:
         return ""
     if fmt not in ("full", "long", "medium", "short"):
         return format_datetime(value, fmt)
-    return _datetime_formatter(str(get_locale()), fmt)(to_user_timezone(value))
+    locale, zone = locale_and_zone or _locale_and_zone()
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(zone)
+    normalize = getattr(zone, "normalize", None)  # pytz zones
+    return _datetime_formatter(locale, fmt)(normalize(local) if normalize else local)
+
+
+def _locale_and_zone() -> tuple[str, object]:
+    return str(get_locale()), get_timezone()
+
+
+@pass_context
+def _datetime_filter(context, value, fmt: str = "medium") -> str:
+    # The render's locale and zone, read once by the context processor (a thread formats ~100
+    # dates); macros imported without context look them up.
+    return format_datetime_cached(value, fmt, context.get("_locale_and_zone"))
 
 
 def register(app):
@@ -136,8 +155,12 @@ def register(app):
             "language_names": {"en": "English", "fr": "Français"},
             "get_locale": get_locale,
             "workspace_links": _workspace_links,
+            "_locale_and_zone": _locale_and_zone(),
         }
 
+    from .labels import TEMPLATE_FUNCTIONS
+
+    app.jinja_env.globals.update(TEMPLATE_FUNCTIONS)
     app.jinja_env.filters["linkify"] = linkify
-    app.jinja_env.filters["datetime"] = format_datetime_cached
+    app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -151,15 +151,18 @@ def _render_request(ticket, person, comment_form=None, rating_form=None, status=
     def allowed(action):
         return policy.can(person, current_brand, action, ticket=ticket)
 
-    if rating_form is None:
+    # Forms are built only for what this person may do here (each one costs a CSRF token).
+    can_comment, can_rate = allowed(policy.COMMENT), allowed(policy.RATE)
+    if can_comment and comment_form is None:
+        comment_form = CommentForm(formdata=None)
+    if can_rate and rating_form is None:
         rating_form = RatingForm(formdata=None, score=ticket.rating, comment=ticket.rating_comment)
     return render_template(
         "helpcenter/request.html", ticket=ticket, thread=queries.public_thread(ticket),
         field_values=ticket_fields.request_field_values(queries.field_values_of(ticket)),
-        comment_form=comment_form or CommentForm(formdata=None), rating_form=rating_form,
-        action_form=ActionForm(), error=error,
-        can_comment=allowed(policy.COMMENT), can_solve=allowed(policy.MARK_SOLVED),
-        can_rate=allowed(policy.RATE), can_followup=allowed(policy.CREATE_FOLLOWUP),
+        comment_form=comment_form, rating_form=rating_form, error=error,
+        can_comment=can_comment, can_solve=allowed(policy.MARK_SOLVED),
+        can_rate=can_rate, can_followup=allowed(policy.CREATE_FOLLOWUP),
     ), status
 
 

@@ -40,3 +40,22 @@ def test_cached_date_format_says_what_babel_says(app):
                     for moment in MOMENTS:
                         assert format_datetime_cached(moment, fmt) == format_datetime(moment, fmt)
         assert format_datetime_cached(None) == ""
+
+
+def test_datetime_filter_in_a_paris_time_zone_says_what_babel_says(app):
+    from flask import render_template_string
+    from flask_babel import force_locale, format_datetime, refresh
+
+    app.extensions["babel"].default_timezone = "Europe/Paris"
+    try:
+        with app.test_request_context("/"):
+            refresh()
+            for locale in ("en", "fr"):
+                with force_locale(locale):
+                    for moment in MOMENTS:
+                        shown = render_template_string("{{ moment|datetime('short') }}", moment=moment)
+                        assert shown == format_datetime(moment, "short")
+            # 00:04 UTC is 01:04 in Paris in January: the zone really applied.
+            assert render_template_string("{{ moment|datetime('short') }}", moment=MOMENTS[0]) == "1/2/26, 1:04\u202fAM"
+    finally:
+        app.extensions["babel"].default_timezone = "UTC"

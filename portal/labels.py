@@ -1,0 +1,102 @@
+"""Words for the codes people see on tickets: statuses, priorities, types, channels and history
+lines. Templates call these as functions (registered in portal.templating): a Python lookup
+translates one string, where a Jinja macro per label cost several times more on long threads.
+"""
+from markupsafe import Markup, escape
+
+from .i18n import translate
+
+
+def N_(message: str) -> str:  # noqa: N802  (marks a message for extraction; translated when shown)
+    return message
+
+
+# The workspace's wording; the help centre words "pending" for requesters (REQUEST_STATUS_TEXT).
+STATUS_TEXT = {
+    "new": N_("New"), "open": N_("Open"), "pending": N_("Pending"), "hold": N_("On hold"),
+    "solved": N_("Solved"), "closed": N_("Closed"),
+}
+REQUEST_STATUS_TEXT = {**STATUS_TEXT, "pending": N_("Awaiting your reply")}
+STATUS_BADGE = {"new": "warning", "open": "danger", "pending": "info", "hold": "dark", "solved": "success",
+                "closed": "secondary"}
+PRIORITY_TEXT = {"low": N_("Low"), "normal": N_("Normal"), "high": N_("High"), "urgent": N_("Urgent")}
+TYPE_TEXT = {"question": N_("Question"), "incident": N_("Incident"), "problem": N_("Problem"), "task": N_("Task")}
+TICKET_CHANNEL_TEXT = {
+    "web": N_("Web"), "api": N_("API"), "phone": N_("Phone"), "email": N_("E-mail"), "chat": N_("Chat"),
+    "in_person": N_("In person"), "letter": N_("Letter"), "social": N_("Social media"), "other": N_("Other"),
+}
+EVENT_FIELD_TEXT = {
+    "status": N_("Status"), "priority": N_("Priority"), "type": N_("Type"), "group": N_("Group"),
+    "assignee": N_("Assignee"), "created": N_("Created"), "followup": N_("Follow-up request"),
+    "rating": N_("Satisfaction rating"),
+}
+RATING_TEXT = {"good": N_("Good"), "bad": N_("Bad")}
+
+
+def _text(labels: dict, code) -> str:
+    """The translated label of a code; an unknown code shows as stored."""
+    message = labels.get(code)
+    return translate(message) if message is not None else ("" if code is None else str(code))
+
+
+def status_text(status) -> str:
+    return _text(STATUS_TEXT, status)
+
+
+def request_status_text(status) -> str:
+    """A status as requesters read it in the help centre."""
+    return _text(REQUEST_STATUS_TEXT, status)
+
+
+def _badge(labels: dict, status) -> Markup:
+    return Markup('<span class="badge text-bg-%s">%s</span>') % (STATUS_BADGE.get(status, "secondary"),
+                                                                 escape(_text(labels, status)))
+
+
+def status_label(status) -> Markup:
+    return _badge(STATUS_TEXT, status)
+
+
+def request_status_label(status) -> Markup:
+    """A status as requesters read it in the help centre."""
+    return _badge(REQUEST_STATUS_TEXT, status)
+
+
+def priority_label(priority) -> str:
+    return _text(PRIORITY_TEXT, priority)
+
+
+def type_label(kind) -> str:
+    return _text(TYPE_TEXT, kind)
+
+
+def channel_label(channel) -> str:
+    return _text(TICKET_CHANNEL_TEXT, channel)
+
+
+def event_field(field: str) -> str:
+    """A history line's field: a property's name, or the title of a form field ("field:<title>")."""
+    if field.startswith("field:"):
+        return field[len("field:"):]
+    return _text(EVENT_FIELD_TEXT, field)
+
+
+def event_value(field: str, value) -> str:
+    if value is None:
+        return "—"
+    if field == "status":
+        return status_text(value)
+    if field == "priority":
+        return priority_label(value)
+    if field == "type":
+        return type_label(value)
+    if field == "rating":
+        return _text(RATING_TEXT, value)
+    if field in ("created", "followup"):
+        return f"#{value}"
+    return str(value)
+
+
+TEMPLATE_FUNCTIONS = {function.__name__: function for function in (
+    status_text, status_label, request_status_text, request_status_label, priority_label, type_label, channel_label,
+    event_field, event_value)}
