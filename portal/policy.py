@@ -1,11 +1,12 @@
-"""The one place that decides what a person may do, in a brand, on a request (DESIGN §4, §5).
+"""The one place that decides what a person may do, in a brand, on a request (DESIGN §4-§8).
 
 Roles are always read in the brand at hand: agent@ is an ordinary end user in a brand where they
-are an end user. Views, services and the API ask here; they never re-implement a rule.
+are an end user. Views, services, templates and the API ask here; they never re-implement a rule.
 
-`decide(person, brand, action, ticket=None, form=None)` answers a `Decision`; `require(...)` stops
-the request when the answer is no. Help-centre pages judge `help_centre_person()`, the one place
-that says whose help centre this is (assisted service will answer the assisted user here).
+Sections: roles; the help centre (`decide(person, brand, action, ticket=None, form=None)` answers
+a `Decision`, `require(...)` stops the request when the answer is no; pages judge
+`help_centre_person()`, the one place that says whose help centre this is); the agent workspace;
+assisted service; brand administration.
 """
 from dataclasses import dataclass
 
@@ -16,7 +17,39 @@ from .brands.models import STAFF_ROLES, GroupMember
 from .brands.settings import settings_for
 from .extensions import db
 
-# Help-centre actions judged by decide().
+# --- Roles (DESIGN §2) ----------------------------------------------------------------------------
+# STAFF_ROLES (light agents, agents, admins) use the workspace and may be in groups.
+# Full agents change tickets, may be assigned and may hold the assisted-service capabilities.
+ASSIGNABLE_ROLES = ("agent", "admin")
+ADMIN_ROLE = "admin"
+LIGHT_AGENT_ROLE = "light_agent"
+
+
+def role_of(person, brand) -> str | None:
+    return person.role_in(brand) if person is not None else None
+
+
+def is_staff(person, brand) -> bool:
+    return role_of(person, brand) in STAFF_ROLES
+
+
+def is_full_agent(person, brand) -> bool:
+    return role_of(person, brand) in ASSIGNABLE_ROLES
+
+
+def writes_internal_only(person, brand) -> bool:
+    """Light agents: read, and write internal notes only (DESIGN §6)."""
+    return role_of(person, brand) == LIGHT_AGENT_ROLE
+
+
+def is_brand_admin(user, brand) -> bool:
+    """May open the brand's administration (and see it in the header)."""
+    return bool(user is not None and user.is_authenticated and brand is not None
+                and user.role_in(brand) == ADMIN_ROLE)
+
+
+# --- Help centre (DESIGN §4, §5) ------------------------------------------------------------------
+# Actions judged by decide().
 VIEW_REQUEST = "view_request"
 COMMENT = "comment"
 MARK_SOLVED = "mark_solved"
@@ -78,19 +111,9 @@ def assisting_channel() -> str:
     return acting_channel()
 
 
-def role_of(person, brand) -> str | None:
-    return person.role_in(brand) if person is not None else None
-
-
-def is_staff(person, brand) -> bool:
-    return role_of(person, brand) in STAFF_ROLES
-
-
 def comment_is_public(person, brand, wanted_public: bool = True) -> bool:
     """Light agents only ever write internal notes (DESIGN §5.1, §6)."""
-    if role_of(person, brand) == "light_agent":
-        return False
-    return wanted_public
+    return wanted_public and not writes_internal_only(person, brand)
 
 
 def comment_reopens(person, brand) -> bool:
@@ -195,8 +218,7 @@ def _decide_mark_solved(person, brand, ticket) -> Decision:
 def _decide_rate(person, brand, ticket) -> Decision:
     if assisting_agent() is not None:
         # Only the user themself rates: never an agent acting for them (DESIGN §8).
-        return _deny(403, _("Satisfaction ratings are blocked while assisting a user: "
-                            "only the user can rate their request."))
+        return _deny(403, _rating_while_acting())
     if is_staff(person, brand):
         return _deny(403, _("Agents cannot rate requests."))
     if not _is_requester(person, ticket):
@@ -261,24 +283,17 @@ def in_group(person, group_id) -> bool:
         GroupMember.group_id == group_id, GroupMember.user_id == person.id).limit(1)) is not None
 
 
-# --- Agent workspace (DESIGN §6) — owned by the workspace; the help-centre rules are above. ---
-
-# Full agents change tickets and may be assigned; light agents only read and write internal notes.
-ASSIGNABLE_ROLES = ("agent", "admin")
-
+# --- Agent workspace (DESIGN §6, §7) --------------------------------------------------------------
+# The polling endpoint (agent/poll.py) checks can_use_workspace in SQL, with STAFF_ROLES.
 
 def can_use_workspace(person, brand) -> bool:
     return is_staff(person, brand)
 
 
-def is_full_agent(person, brand) -> bool:
-    return role_of(person, brand) in ASSIGNABLE_ROLES
-
-
 def sees_all_workspace_tickets(person, brand) -> bool:
     """Agents see every ticket of the brand; light agents their groups' unless the brand allows all."""
     role = role_of(person, brand)
-    if role == "light_agent":
+    if role == LIGHT_AGENT_ROLE:
         return bool(settings_for(brand).light_agents_see_all_tickets)
     return role in ASSIGNABLE_ROLES
 
@@ -304,3 +319,128 @@ def may_be_assigned(role: str | None, in_ticket_group: bool, group_id) -> bool:
 
 def can_request_assistance(person, brand) -> bool:
     return is_full_agent(person, brand) and bool(settings_for(brand).supervisor_assistance)
+
+
+def can_see_member(person, brand, user_id: int) -> bool:
+    """Staff see the members of their brand (API users); anyone else only themself."""
+    return user_id == person.id or is_staff(person, brand)
+
+
+def can_search_users(user, brand) -> bool:
+    """Agents and admins of this brand; light agents and end users may not (DESIGN §6, §7)."""
+    if brand is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_full_agent(user, brand)
+
+
+def is_supervisor_of(user, group_id) -> bool:
+    if group_id is None:
+        return False
+    return db.session.scalar(select(GroupMember.id).where(
+        GroupMember.group_id == group_id, GroupMember.user_id == user.id,
+        GroupMember.is_supervisor.is_(True)).limit(1)) is not None
+
+
+def can_answer_assistance(person, brand, group_id) -> bool:
+    """A full agent who supervises the ticket's group (DESIGN §6, supervisor assistance)."""
+    return is_full_agent(person, brand) and is_supervisor_of(person, group_id)
+
+
+# --- Assisted service (DESIGN §8) -----------------------------------------------------------------
+# Every gate answers 404 when closed: a brand without the feature, or a person without the
+# capability, learns nothing about the pages behind it.
+
+# Roles that may hold can_assist: light agents cannot search or edit users (DESIGN §6).
+ASSIST_ROLES = ASSIGNABLE_ROLES
+
+USE_ASSIST = "use_assist"
+REGISTER_USERS = "register_users"
+VIEW_REPORTS = "view_reports"
+ASSIST_ACTIONS = (USE_ASSIST, REGISTER_USERS, VIEW_REPORTS)
+
+
+def assist_allowed(person, brand, action: str) -> bool:
+    if action not in ASSIST_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if person is None or not getattr(person, "is_authenticated", False) or brand is None:
+        return False
+    if not settings_for(brand).assisted_service:
+        return False
+    membership = person.membership_in(brand)
+    if membership is None:
+        return False
+    may_assist = membership.role in ASSIST_ROLES and membership.can_assist
+    if action == USE_ASSIST:
+        return may_assist
+    if action == REGISTER_USERS:
+        return may_assist and membership.can_register_users
+    # Dashboards, Customer 360 and the interaction log: assisting agents and the brand's admins.
+    return may_assist or membership.role == ADMIN_ROLE
+
+
+def require_assist(brand, action: str) -> None:
+    """Stop the request unless the signed-in person may (sign in first; else 404)."""
+    from flask import abort, current_app
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        abort(current_app.login_manager.unauthorized())
+    if not assist_allowed(current_user, brand, action):
+        abort(404)
+
+
+def sees_all_interactions(person, brand) -> bool:
+    """Admins read the whole brand's interaction log; agents their own timesheet."""
+    return role_of(person, brand) == ADMIN_ROLE
+
+
+def refusal_to_assist(agent, user, brand) -> tuple[int, str] | None:
+    """Why `agent` may not assist `user` in `brand` (status, message), or None when they may."""
+    membership = user.membership_in(brand) if user is not None else None
+    if membership is None:
+        return 404, _("This person is not a member of this help centre.")
+    if user.id == agent.id:
+        return 403, _("You cannot assist yourself.")
+    if membership.role in STAFF_ROLES:
+        return 403, _("Agents, light agents and administrators of this help centre cannot be assisted.")
+    if not user.active:
+        return 403, _("This account is deactivated and cannot be assisted.")
+    return None
+
+
+def _rating_while_acting() -> str:
+    return _("Satisfaction ratings are blocked while assisting a user: only the user can rate their request.")
+
+
+def refusal_while_acting(endpoint: str | None) -> str | None:
+    """What an agent may never do as the user, by endpoint (DESIGN §8): the refusal, or None."""
+    tokens = _("API tokens are blocked while assisting a user.")
+    return {
+        "auth.save_password": _("Password changes are blocked while assisting a user."),
+        "auth.save_email": _("E-mail changes are blocked while assisting a user."),
+        "helpcenter.rate": _rating_while_acting(),
+        "api_tokens.create": tokens,
+        "api_tokens.revoke": tokens,
+    }.get(endpoint)
+
+
+def may_manage_api_tokens() -> bool:
+    """No credentials minted or revoked while an assist is on, even a paused one (DESIGN §8)."""
+    from .assist.state import current_assist
+
+    return current_assist() is None
+
+
+# --- Brand administration (DESIGN §2, §3) ---------------------------------------------------------
+# The admin blueprint lets in is_brand_admin only (404 for anyone else).
+GROUP_ROLES = STAFF_ROLES
+
+
+def may_join_groups(role: str | None) -> bool:
+    """Groups are for staff: an end user is never in one (a demoted agent leaves them)."""
+    return role in GROUP_ROLES
+
+
+def may_hold_assist_capabilities(role: str | None) -> bool:
+    """can_assist / can_register_users only on a staff role (they act only for full agents)."""
+    return role in STAFF_ROLES

@@ -64,14 +64,13 @@ def _workspace_links():
     if brand is None or not current_user.is_authenticated:
         return []
     from . import policy
-    from .assist import access
 
     links = []
-    if policy.is_full_agent(current_user, brand):
+    if policy.can_search_users(current_user, brand):
         links.append((_("Find users"), url_for("search.users")))
-    if access.allowed(current_user, brand, access.USE_ASSIST):
+    if policy.assist_allowed(current_user, brand, policy.USE_ASSIST):
         links.append((_("Assisted service"), url_for("assist.panel")))
-    if access.allowed(current_user, brand, access.VIEW_REPORTS):
+    if policy.assist_allowed(current_user, brand, policy.VIEW_REPORTS):
         links.append((_("Interaction log"), url_for("assist.interactions")))
         links.append((_("Dashboards"), url_for("assist.dashboards")))
     return links

@@ -6,20 +6,17 @@ other brands included, gets a 404, so the pages do not even reveal they exist.
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
+from .. import policy
 from ..brands import current_brand
 
 bp = Blueprint("admin", __name__, url_prefix="/<brand>/admin")
-
-
-def is_brand_admin(user, brand) -> bool:
-    return bool(user.is_authenticated and brand is not None and user.role_in(brand) == "admin")
 
 
 @bp.before_request
 def require_brand_admin():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.signin", next=request.full_path if request.query_string else request.path))
-    if not is_brand_admin(current_user, current_brand):
+    if not policy.is_brand_admin(current_user, current_brand):
         abort(404)
     return None
 

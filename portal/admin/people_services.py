@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import policy
 from ..assist.registration import queue_invitation
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import AccountError, add_membership, create_user, normalise_email
-from ..brands.models import ROLES, STAFF_ROLES, Group, GroupMember, Membership
+from ..brands.models import ROLES, Group, GroupMember, Membership
 from ..extensions import db
 from .common import AdminError, apply_changes, name_taken
 
@@ -20,16 +21,17 @@ from .common import AdminError, apply_changes, name_taken
 def _check_role(role: str, can_assist: bool, can_register_users: bool) -> None:
     if role not in ROLES:
         raise AdminError(_("Choose a role from the list."), field="role")
-    if role not in STAFF_ROLES and (can_assist or can_register_users):
+    if not policy.may_hold_assist_capabilities(role) and (can_assist or can_register_users):
         raise AdminError(_("Only agents and admins may assist users or register them."), field="role")
 
 
 def _keep_an_admin(brand, membership: Membership) -> None:
     """Refuse to remove or demote the brand's last admin (rows locked where the database can)."""
-    if membership.role != "admin":
+    if membership.role != policy.ADMIN_ROLE:
         return
     admins = db.session.scalars(
-        select(Membership.id).where(Membership.brand_id == brand.id, Membership.role == "admin").with_for_update()
+        select(Membership.id).where(Membership.brand_id == brand.id, Membership.role == policy.ADMIN_ROLE)
+        .with_for_update()
     ).all()
     if len(admins) <= 1:
         raise AdminError(_("%(brand)s needs at least one admin: make someone else an admin first.",
@@ -83,9 +85,9 @@ def update_member(brand, membership: Membership, *, role, can_assist=False, can_
     if (membership.role, membership.can_assist, membership.can_register_users) == (role, can_assist,
                                                                                   can_register_users):
         return False
-    if role != "admin":
+    if role != policy.ADMIN_ROLE:
         _keep_an_admin(brand, membership)
-    if role not in STAFF_ROLES:
+    if not policy.may_join_groups(role):
         groups_left = _leave_groups(brand, membership.user_id)
         if groups_left:
             record("group.members_removed", brand=brand, obj=membership, user_id=membership.user_id,
@@ -139,7 +141,7 @@ def update_group(brand, group: Group, *, name, sensitive) -> dict:
 
 
 def add_group_member(brand, group: Group, membership: Membership, is_supervisor=False) -> GroupMember:
-    if membership.role not in STAFF_ROLES:
+    if not policy.may_join_groups(membership.role):
         raise AdminError(_("Only light agents, agents and admins can be in a group."), field="user_id")
     if any(m.user_id == membership.user_id for m in group.members):
         raise AdminError(_("This person is already in the group."), 409, "user_id")

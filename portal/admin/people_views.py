@@ -5,9 +5,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from .. import policy
 from ..auth.models import User
 from ..brands import current_brand
-from ..brands.models import STAFF_ROLES, Group, GroupMember, Membership
+from ..brands.models import Group, GroupMember, Membership
 from ..errors import abort_with
 from ..extensions import db
 from . import bp
@@ -46,8 +47,8 @@ def members():
             else:
                 flash(_("%(name)s was added to the brand.", name=membership.user.name), "success")
             return redirect(url_for("admin.members"))
-    return render_template("admin/members.html", memberships=_members(), form=form, role_labels=ROLE_LABELS,
-                           staff_roles=STAFF_ROLES), status
+    return render_template("admin/members.html", memberships=_members(), form=form,
+                           role_labels=ROLE_LABELS), status
 
 
 @bp.post("/members/<int:membership_id>")
@@ -60,8 +61,8 @@ def update_member(membership_id):
                               can_assist=form.can_assist.data, can_register_users=form.can_register_users.data)
     flash(_("%(name)s's role was saved.", name=membership.user.name) if changed else _("Nothing changed."),
           "success")
-    if membership.user_id == current_user.id and form.role.data != "admin":
-        return redirect(url_for("helpcenter.home"))
+    if membership.user_id == current_user.id and form.role.data != policy.ADMIN_ROLE:
+        return redirect(url_for("helpcenter.home"))  # they stepped down: administration is closed
     return redirect(url_for("admin.members"))
 
 
@@ -102,7 +103,7 @@ def _load_group(group_id: int) -> Group:
 def _render_group(group, edit_form=None, add_form=None, status=200):
     in_group = {m.user_id for m in group.members}
     add_form = add_form or AddGroupMemberForm(formdata=None)
-    add_form.user_id.choices = choices({m.user_id: m.user.name for m in _members(STAFF_ROLES)
+    add_form.user_id.choices = choices({m.user_id: m.user.name for m in _members(policy.GROUP_ROLES)
                                          if m.user_id not in in_group})
     edit_form = edit_form or GroupForm(obj=group, formdata=None)
     members = sorted(group.members, key=lambda m: (not m.is_supervisor, m.user.name))

@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..audit.services import record
 from ..auth.models import User
-from ..brands.models import STAFF_ROLES, GroupMember, Membership
+from ..brands.models import GroupMember, Membership
 from ..extensions import db
 from ..models_base import utcnow
+from ..policy import STAFF_ROLES
+from ..policy import is_supervisor_of  # noqa: F401 (the policy decides; views still import it from here)
 from .errors import WorkspaceError
 from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference,
                      AssistanceMessage, AssistanceNotice, AssistanceRequest)
@@ -43,14 +45,6 @@ def online_supervisors(brand, group_id: int, now=None, exclude_user_id: int | No
     if exclude_user_id is not None:
         query = query.where(User.id != exclude_user_id)
     return list(db.session.scalars(query))
-
-
-def is_supervisor_of(user, group_id: int | None) -> bool:
-    if group_id is None:
-        return False
-    return db.session.scalar(select(GroupMember.id).where(
-        GroupMember.group_id == group_id, GroupMember.user_id == user.id,
-        GroupMember.is_supervisor.is_(True))) is not None
 
 
 def requests_of(ticket) -> list[AssistanceRequest]:

@@ -7,7 +7,8 @@ Row sets glued with UNION ALL, all keyed on the session key of the signed cookie
 of the URL:
 - `brand`: the brand exists (else 404);
 - `session`: the session row exists and its person is active (else 401);
-- `staff`: that person is staff of this brand (else 403); the `viewer` CTE is exactly this row, so
+- `staff`: that person may use the workspace of this brand (policy.can_use_workspace, written in
+  SQL with policy.STAFF_ROLES; else 403); the `viewer` CTE is exactly this row, so
   the notices and lines below can only be the viewer's, in this brand;
 - `notice`: the viewer's open notices of requests still waiting (expiry read from expires_at);
 - `message`: new lines (id > after) of requests on one ticket where the viewer is the agent or
@@ -21,10 +22,11 @@ from sqlalchemy import DateTime, Integer, String, and_, bindparam, cast, literal
 
 from ..auth.models import User, UserSession
 from ..auth.sessions import SESSION_KEY
-from ..brands.models import STAFF_ROLES, Brand, Membership
+from ..brands.models import Brand, Membership
 from ..brands.resolver import serves_itself
 from ..extensions import db
 from ..models_base import utcnow
+from ..policy import STAFF_ROLES
 from ..tickets.models import Ticket
 from . import bp
 from .models import AssistanceMessage, AssistanceNotice, AssistanceRequest

@@ -14,7 +14,6 @@ from ..brands.models import Membership
 from ..extensions import db
 from ..search import results as search_results
 from ..search import search_users
-from ..search.models import can_search_users
 from ..tickets.models import FormField, Ticket, TicketField, TicketForm
 from . import bp
 from .access import requests_person
@@ -36,8 +35,7 @@ def _member(user_id: int):
 
 
 def _visible_member(user_id: int):
-    """Staff see the members of their brand; anyone else only themself."""
-    if user_id != current_user.id and not policy.is_staff(current_user, current_brand):
+    if not policy.can_see_member(current_user, current_brand, user_id):
         refuse(404)
     return _member(user_id)
 
@@ -55,7 +53,7 @@ def show_user(user_id):
 
 @route(bp, "/users/search", methods=["GET"])
 def search():
-    if not can_search_users(current_user, current_brand):
+    if not policy.can_search_users(current_user, current_brand):
         refuse(403, _("Only agents and administrators of this brand can search users."))
     query = string_arg("query")
     if not query:

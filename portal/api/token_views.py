@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from ..assist.state import current_assist
+from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with
 from . import tokens_bp
@@ -32,7 +32,7 @@ def api_token_form():
 
 
 def _refuse_while_assisting():
-    if current_assist() is not None:
+    if not policy.may_manage_api_tokens():
         abort_with(403, _("API tokens are blocked while assisting a user."))
 
 

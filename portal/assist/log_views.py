@@ -9,17 +9,14 @@ from flask_login import current_user, login_required
 
 from ..brands import current_brand
 from ..extensions import db
+from ..policy import (USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, require_assist,
+                      sees_all_interactions)
 from . import bp
-from .access import USE_ASSIST, VIEW_REPORTS, allowed, refusal_to_assist, require
 from .models import CHANNEL_LABELS, OUTCOMES
 from .queries import (DASHBOARD_PERIODS, dashboard_figures, find_member_by_email, interaction_log,
                       interactions_with, member_or_404, own_interaction_or_404, requests_by_status)
 from .services import AssistError, active_assist_of, channels_for, edit_entry, editable, log_manual, \
     services_for
-
-
-def _is_admin() -> bool:
-    return current_user.role_in(current_brand) == "admin"
 
 
 def _lists():
@@ -29,11 +26,12 @@ def _lists():
 @bp.get("/interactions")
 @login_required
 def interactions():
-    require(current_brand, VIEW_REPORTS)
+    require_assist(current_brand, VIEW_REPORTS)
     # Admins see the whole brand's log; agents see their own timesheet.
-    entries = interaction_log(current_brand, None if _is_admin() else current_user)
+    whole_brand = sees_all_interactions(current_user, current_brand)
+    entries = interaction_log(current_brand, None if whole_brand else current_user)
     return render_template("assist/interactions.html", entries=entries, editable=editable,
-                           may_log=allowed(current_user, current_brand, USE_ASSIST))
+                           may_log=assist_allowed(current_user, current_brand, USE_ASSIST))
 
 
 def _entry_page(template_values, status=200, error=None):
@@ -45,7 +43,7 @@ def _entry_page(template_values, status=200, error=None):
 @login_required
 def log_interaction():
     """Log an interaction without assisting (a phone call): channel, service, user, minutes, outcome."""
-    require(current_brand, USE_ASSIST)
+    require_assist(current_brand, USE_ASSIST)
     if request.method == "GET":
         return _entry_page({"entry": None, "email": request.args.get("email", "")})
     form = request.form
@@ -65,7 +63,7 @@ def log_interaction():
 @login_required
 def edit_interaction(interaction_id):
     """Correct one's own entry of the last 24 hours, or record the outcome of a timed-out one."""
-    require(current_brand, VIEW_REPORTS)
+    require_assist(current_brand, VIEW_REPORTS)
     entry = own_interaction_or_404(current_brand, current_user, interaction_id)
     defaults = {"entry": entry, "channel": entry.channel, "service": entry.service,
                 "outcome": entry.outcome, "note": entry.note or "", "minutes": entry.seconds_spent // 60}
@@ -86,13 +84,13 @@ def edit_interaction(interaction_id):
 @bp.get("/users/<int:user_id>")
 @login_required
 def customer_360(user_id):
-    require(current_brand, VIEW_REPORTS)
+    require_assist(current_brand, VIEW_REPORTS)
     user = member_or_404(current_brand, user_id)
     requests = requests_by_status(current_brand, user)
     rated = [t for tickets in requests.values() for t in tickets if t.rating]
     return render_template("assist/customer360.html", user=user, requests=requests, rated=rated,
                            interactions=interactions_with(current_brand, user),
-                           may_assist=allowed(current_user, current_brand, USE_ASSIST),
+                           may_assist=assist_allowed(current_user, current_brand, USE_ASSIST),
                            refusal=refusal_to_assist(current_user, user, current_brand),
                            current=active_assist_of(current_user), **_lists())
 
@@ -123,7 +121,7 @@ def _titles():
 @bp.get("/dashboards")
 @login_required
 def dashboards():
-    require(current_brand, VIEW_REPORTS)
+    require_assist(current_brand, VIEW_REPORTS)
     days = _period()
     return render_template("assist/dashboards.html", days=days, periods=DASHBOARD_PERIODS,
                            figures=_labelled(dashboard_figures(current_brand, days)), titles=_titles(),
@@ -134,7 +132,7 @@ def dashboards():
 @bp.get("/dashboards.csv")
 @login_required
 def dashboards_csv():
-    require(current_brand, VIEW_REPORTS)
+    require_assist(current_brand, VIEW_REPORTS)
     days = _period()
     out = io.StringIO()
     writer = csv.writer(out)

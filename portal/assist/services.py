@@ -16,8 +16,8 @@ from ..auth.sessions import current_session_row, rotate_session
 from ..brands.settings import settings_for
 from ..extensions import db
 from ..models_base import utcnow
+from ..policy import refusal_to_assist
 from ..tickets.models import TicketForm
-from .access import refusal_to_assist
 from .models import MAX_MANUAL_MINUTES, OUTCOMES, Interaction
 
 EDIT_WINDOW = timedelta(hours=24)

@@ -2,8 +2,8 @@
 
 The session row points at the interaction, so every tab and worker of the agent sees the same
 state at once (DESIGN §1, §8). A hook run before every request enforces the idle timeout on the
-server, records activity (polling excluded) and answers `?asm=true`; the policy asks
-`acting_as()` / `acting_agent()` whose help centre this is.
+server, refuses what the policy forbids while acting, records activity (polling excluded) and
+answers `?asm=true`; the policy asks `acting_as()` / `acting_agent()` whose help centre this is.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,24 +22,13 @@ from ..database import write_connection
 from ..errors import abort_with
 from ..extensions import db
 from ..models_base import utcnow
+from ..policy import refusal_while_acting
 from .models import CHANNEL_LABELS, END_REASONS, OUTCOMES, Interaction
 from .services import expire_if_idle, idle_seconds_left
 
 # The banner's poll: reading the state is not activity, so it never keeps an assist alive.
 POLL_ENDPOINT = "assist.state"
 UNTRACKED_ENDPOINTS = {None, "static", "bootstrap.static", "brands.theme"}
-
-
-def _blocked_messages():
-    """Things an agent may never do as the user (DESIGN §8), by endpoint."""
-    return {
-        "auth.save_password": _("Password changes are blocked while assisting a user."),
-        "auth.save_email": _("E-mail changes are blocked while assisting a user."),
-        "helpcenter.rate": _("Satisfaction ratings are blocked while assisting a user: "
-                             "only the user can rate their request."),
-        "api_tokens.create": _("API tokens are blocked while assisting a user."),
-        "api_tokens.revoke": _("API tokens are blocked while assisting a user."),
-    }
 
 
 @dataclass
@@ -151,7 +140,7 @@ def load_assist_state():
     state = AssistState(interaction, in_its_brand=g.get("brand") is not None
                         and g.brand.id == interaction.brand_id)
     g.assist_state = state
-    message = _blocked_messages().get(request.endpoint)
+    message = refusal_while_acting(request.endpoint)
     if message and state.acting:
         abort_with(403, message)
     return None

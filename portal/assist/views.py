@@ -1,6 +1,6 @@
 """Assist pages: the panel, starting, pausing, resuming and ending, registering on behalf.
 
-Each view loads (brand-scoped), asks access.py, calls a service, renders. The interaction log,
+Each view loads (brand-scoped), asks the policy, calls a service, renders. The interaction log,
 Customer 360 and dashboards are in log_views.py.
 """
 from flask import flash, jsonify, redirect, render_template, request, url_for
@@ -12,8 +12,8 @@ from ..auth.services import AccountError
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
+from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require_assist
 from . import bp
-from .access import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require
 from .models import MailOutbox
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
 from .registration import add_to_brand, existing_account, register_on_behalf
@@ -36,7 +36,7 @@ def _lists():
 @bp.get("/assist")
 @login_required
 def panel():
-    require(current_brand, USE_ASSIST)
+    require_assist(current_brand, USE_ASSIST)
     text = request.args.get("q", "").strip()
     results = find_users(current_brand, text) if text else []
     return render_template("assist/panel.html", q=text, results=results, next=_safe_next(),
@@ -55,14 +55,14 @@ def _start_page(user, status=200, error=None, channel=None, service=None):
 @bp.get("/assist/start")
 @login_required
 def start_form():
-    require(current_brand, USE_ASSIST)
+    require_assist(current_brand, USE_ASSIST)
     return _start_page(member_or_404(current_brand, request.args.get("user_id", 0, type=int)))
 
 
 @bp.post("/assist/start")
 @login_required
 def start():
-    require(current_brand, USE_ASSIST)
+    require_assist(current_brand, USE_ASSIST)
     user = member_or_404(current_brand, request.form.get("user_id", 0, type=int))
     return _start_assisting(user)
 
@@ -171,7 +171,7 @@ def _register_page(status=200, error=None, existing=None):
 @bp.route("/assist/register", methods=["GET", "POST"])
 @login_required
 def register():
-    require(current_brand, REGISTER_USERS)
+    require_assist(current_brand, REGISTER_USERS)
     if request.method == "GET":
         return _register_page()
     form = request.form
@@ -207,7 +207,7 @@ def _check_lists_first(form):
 @login_required
 def register_existing():
     """Add an existing account to this brand as an end user, then assist them."""
-    require(current_brand, REGISTER_USERS)
+    require_assist(current_brand, REGISTER_USERS)
     try:
         # By the e-mail the agent typed, never by id: no way to reach accounts one cannot name.
         user = existing_account(request.form.get("email", ""))
@@ -225,7 +225,7 @@ def register_existing():
 @login_required
 def outbox():
     """The development mail page: this brand's outgoing messages, until SMTP delivery comes."""
-    require(current_brand, REGISTER_USERS)
+    require_assist(current_brand, REGISTER_USERS)
     mails = db.session.scalars(select(MailOutbox).where(MailOutbox.brand_id == current_brand.id)
                                .order_by(MailOutbox.id.desc()).limit(50)).all()
     return render_template("assist/outbox.html", mails=mails)

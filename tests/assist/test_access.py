@@ -3,7 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from portal.assist import access
+from portal import policy
 from portal.extensions import db
 
 
@@ -13,29 +13,29 @@ def _off(brand):
 
 
 @pytest.mark.parametrize("person, action, expected", [
-    ("agent", access.USE_ASSIST, True),
-    ("agent", access.REGISTER_USERS, True),
-    ("agent", access.VIEW_REPORTS, True),
-    ("assisting_admin", access.USE_ASSIST, True),
-    ("assisting_admin", access.REGISTER_USERS, False),
-    ("admin", access.USE_ASSIST, False),
-    ("admin", access.VIEW_REPORTS, True),
-    ("plain_agent", access.USE_ASSIST, False),
-    ("plain_agent", access.VIEW_REPORTS, False),
-    ("light", access.USE_ASSIST, False),  # can_assist does not help a light agent
-    ("light", access.VIEW_REPORTS, False),
-    ("user", access.USE_ASSIST, False),
-    ("outsider", access.VIEW_REPORTS, False),
+    ("agent", policy.USE_ASSIST, True),
+    ("agent", policy.REGISTER_USERS, True),
+    ("agent", policy.VIEW_REPORTS, True),
+    ("assisting_admin", policy.USE_ASSIST, True),
+    ("assisting_admin", policy.REGISTER_USERS, False),
+    ("admin", policy.USE_ASSIST, False),
+    ("admin", policy.VIEW_REPORTS, True),
+    ("plain_agent", policy.USE_ASSIST, False),
+    ("plain_agent", policy.VIEW_REPORTS, False),
+    ("light", policy.USE_ASSIST, False),  # can_assist does not help a light agent
+    ("light", policy.VIEW_REPORTS, False),
+    ("user", policy.USE_ASSIST, False),
+    ("outsider", policy.VIEW_REPORTS, False),
 ])
 def test_access_table(world, person, action, expected):
-    assert access.allowed(getattr(world, person), world.acme, action) is expected
+    assert policy.assist_allowed(getattr(world, person), world.acme, action) is expected
 
 
 def test_brand_without_the_feature_refuses_everyone(world):
     _off(world.acme)
-    for action in access.ACTIONS:
-        assert access.allowed(world.agent, world.acme, action) is False
-        assert access.allowed(world.admin, world.acme, action) is False
+    for action in policy.ASSIST_ACTIONS:
+        assert policy.assist_allowed(world.agent, world.acme, action) is False
+        assert policy.assist_allowed(world.admin, world.acme, action) is False
 
 
 @pytest.mark.parametrize("path", ["assist", "interactions", "dashboards", "assist/register"])
