@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 from .i18n import translate
 
 
-def N_(message: str) -> str:  # noqa: N802  (marks a message for extraction; translated when shown)
+def N_(message: str) -> str:  # marks a message for extraction; translated when shown
     return message
 
 

@@ -1,6 +1,7 @@
 """Workspace reads: brand-scoped, eager-loaded, a constant number of queries whatever the page size."""
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
@@ -61,69 +62,95 @@ def viewer_for(user, brand) -> Viewer:
                   policy.is_full_agent(user, brand))
 
 
-def _scope(viewer: Viewer) -> list:
-    conditions = [Ticket.brand_id == viewer.brand.id]
-    if not viewer.sees_all:
-        conditions.append(or_(Ticket.group_id.in_(viewer.group_ids), Ticket.requester_id == viewer.user.id))
+# Views' statements are built once per shape (view, sort, who sees what) with bound parameters
+# (brand_id, me, group_ids, solved_since, limit, offset): building them cost more than running them.
+
+def _scope_conditions(sees_all: bool, values: dict | None = None) -> list:
+    """The tickets a viewer may see; parameters left to bind at execution unless `values` given."""
+    def param(name, expanding=False):
+        return bindparam(name, values[name], expanding=expanding) if values else bindparam(name, expanding=expanding)
+
+    conditions = [Ticket.brand_id == param("brand_id")]
+    if not sees_all:
+        conditions.append(or_(Ticket.group_id.in_(param("group_ids", expanding=True)), Ticket.requester_id == param("me")))
     return conditions
 
 
-def _view_conditions(view: str, viewer: Viewer, now) -> list:
-    me = viewer.user.id
+def _view_conditions(view: str) -> list:
     return {
-        "mine": [Ticket.assignee_id == me, Ticket.status.in_(UNSOLVED_STATUSES)],
-        "unassigned": [Ticket.assignee_id.is_(None), Ticket.group_id.in_(viewer.group_ids),
-                       Ticket.status.in_(UNSOLVED_STATUSES)],
-        "unsolved": [Ticket.status.in_(UNSOLVED_STATUSES)],
-        "pending": [Ticket.status == "pending"],
-        "solved": [Ticket.status.in_(("solved", "closed")), Ticket.solved_at >= now - RECENTLY_SOLVED],
-        "requested": [Ticket.requester_id == me],
-    }[view]
+        "mine": lambda: [Ticket.assignee_id == bindparam("me"), Ticket.status.in_(UNSOLVED_STATUSES)],
+        "unassigned": lambda: [Ticket.assignee_id.is_(None),
+                               Ticket.group_id.in_(bindparam("group_ids", expanding=True)),
+                               Ticket.status.in_(UNSOLVED_STATUSES)],
+        "unsolved": lambda: [Ticket.status.in_(UNSOLVED_STATUSES)],
+        "pending": lambda: [Ticket.status == "pending"],
+        "solved": lambda: [Ticket.status.in_(("solved", "closed")), Ticket.solved_at >= bindparam("solved_since")],
+        "requested": lambda: [Ticket.requester_id == bindparam("me")],
+    }[view]()
+
+
+def _params(viewer: Viewer) -> dict:
+    return {"brand_id": viewer.brand.id, "me": viewer.user.id, "group_ids": sorted(viewer.group_ids),
+            "solved_since": utcnow() - RECENTLY_SOLVED}
+
+
+def _scope(viewer: Viewer) -> list:
+    """The tickets this viewer may see, values bound: for statements built per call (the API)."""
+    return _scope_conditions(viewer.sees_all, _params(viewer))
+
+
+@lru_cache(maxsize=None)
+def _counts_statement(views: tuple, sees_all: bool):
+    columns = [
+        select(func.count()).select_from(
+            select(Ticket.id).where(*_scope_conditions(sees_all), *_view_conditions(view))
+            .limit(COUNT_CAP + 1).subquery())
+        .scalar_subquery().label(view)
+        for view in views
+    ]
+    return select(*columns)
 
 
 def view_counts(viewer: Viewer) -> dict[str, int]:
     """Every view's count (up to COUNT_CAP + 1) in one statement; each sub-count reads only its
     own covering index, and at most COUNT_CAP + 1 entries of it."""
-    now = utcnow()
-    columns = [
-        select(func.count()).select_from(
-            select(Ticket.id).where(*_scope(viewer), *_view_conditions(view, viewer, now))
-            .limit(COUNT_CAP + 1).subquery())
-        .scalar_subquery().label(view)
-        for view in viewer.views
-    ]
-    row = db.session.execute(select(*columns)).one()
+    row = db.session.execute(_counts_statement(tuple(viewer.views), viewer.sees_all), _params(viewer)).one()
     return dict(row._mapping)
 
 
-def _page_ids(conditions: list, sort: str, offset: int, limit: int):
+@lru_cache(maxsize=None)
+def _page_ids(view: str, sort: str, sees_all: bool):
     """The ids of one page, walked in order on an index (brand_id, <sort key>, status): no sort
     of the whole view. By priority: the first offset+limit ids of each priority (each its own
     index range, newest first), merged by rank."""
+    conditions = [*_scope_conditions(sees_all), *_view_conditions(view)]
     if sort != "priority":
         key = Ticket.created_at if sort == "created" else Ticket.updated_at
         return (select(Ticket.id).where(*conditions).order_by(key.desc(), Ticket.id.desc())
-                .limit(limit).offset(offset))
+                .limit(bindparam("limit")).offset(bindparam("offset")))
     arms = [select(Ticket.id.label("id"), literal(rank).label("rank"), Ticket.updated_at.label("updated_at"))
             .where(*conditions, Ticket.priority == priority)
-            .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(offset + limit).subquery().select()
+            .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(bindparam("arm_limit")).subquery().select()
             for rank, priority in enumerate(PRIORITIES)]
     merged = union_all(*arms).subquery()
     return (select(merged.c.id).order_by(merged.c.rank.desc(), merged.c.updated_at.desc(), merged.c.id.desc())
-            .limit(limit).offset(offset))
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+
+
+_TICKETS_BY_IDS = (select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
+                   .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group)))
 
 
 def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) -> list[Ticket]:
     """One page in two statements: the ids (ordered and limited on a covering index, no join to
     sort), then those rows with their people and group."""
-    conditions = [*_scope(viewer), *_view_conditions(view, viewer, utcnow())]
-    ids = list(db.session.scalars(_page_ids(conditions, sort, (page - 1) * per_page, per_page)))
+    offset = (page - 1) * per_page
+    ids = list(db.session.scalars(_page_ids(view, sort, viewer.sees_all),
+                                  {**_params(viewer), "limit": per_page, "offset": offset,
+                                   "arm_limit": offset + per_page}))
     if not ids:
         return []
-    rows = db.session.scalars(
-        select(Ticket).where(Ticket.id.in_(ids))
-        .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group)))
-    by_id = {ticket.id: ticket for ticket in rows}
+    by_id = {ticket.id: ticket for ticket in db.session.scalars(_TICKETS_BY_IDS, {"ids": ids})}
     return [by_id[ticket_id] for ticket_id in ids]
 
 
