@@ -1,6 +1,6 @@
 """What every template can use: brand, role, language switch, locale-aware dates, linkify."""
 import re
-from datetime import timezone
+from datetime import UTC
 from functools import lru_cache
 
 from babel import Locale, dates
@@ -125,7 +125,7 @@ def format_datetime_cached(value, fmt: str = "medium", locale_and_zone=None) -> 
         return format_datetime(value, fmt)
     locale, zone = locale_and_zone or _locale_and_zone()
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     local = value.astimezone(zone)
     normalize = getattr(zone, "normalize", None)  # pytz zones
     return _datetime_formatter(locale, fmt)(normalize(local) if normalize else local)

@@ -1,5 +1,8 @@
 """Read queries for request lists and pages: brand-scoped, eager-loaded, a constant query count."""
-from sqlalchemy import bindparam, exists, select
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
@@ -10,28 +13,78 @@ PER_PAGE = 25
 ACTIVITY_TABS = ("requested", "ccd", "drafts")
 
 
+@dataclass
+class Page:
+    """One page of a list, with what templates and the API read (as Flask-SQLAlchemy's)."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+@lru_cache(maxsize=None)
+def _activity_statements(tab: str, statuses: str | None, by_subject: bool):
+    """(count, page) statements of one shape of My activities, built once with bound parameters
+    (brand_id, person_id, status(es), subject_pattern, limit, offset)."""
+    if tab == "drafts":
+        query = select(Draft).where(Draft.brand_id == bindparam("brand_id"), Draft.user_id == bindparam("person_id"))
+        order, eager = (Draft.updated_at.desc(), Draft.id.desc()), joinedload(Draft.form)
+    else:
+        query = select(Ticket).where(Ticket.brand_id == bindparam("brand_id"), Ticket.is_public.is_(True))
+        if tab == "ccd":
+            query = query.where(exists().where(TicketCollaborator.ticket_id == Ticket.id,
+                                               TicketCollaborator.user_id == bindparam("person_id")))
+        else:
+            query = query.where(Ticket.requester_id == bindparam("person_id"))
+        if statuses == "one":
+            query = query.where(Ticket.status == bindparam("status"))
+        elif statuses == "several":
+            query = query.where(Ticket.status.in_(bindparam("status", expanding=True)))
+        if by_subject:
+            query = query.where(Ticket.subject.ilike(bindparam("subject_pattern"), escape="\\"))
+        order, eager = (Ticket.updated_at.desc(), Ticket.id.desc()), joinedload(Ticket.requester)
+    count = select(func.count()).select_from(query.subquery())
+    page = query.options(eager).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+    return count, page
+
+
 def my_requests(brand, person, tab: str = "requested", status: str | tuple | None = None,
-                page: int = 1, per_page: int = PER_PAGE, subject_contains: str | None = None):
+                page: int = 1, per_page: int = PER_PAGE, subject_contains: str | None = None) -> Page:
     """My activities: requests I asked for or am copied on (public ones only: a light agent's
     internal-first requests are not in the request portal, §5.1), or my drafts. Two queries.
     `status` may be several (the API's open/solved lists); `subject_contains` searches subjects."""
-    if tab == "drafts":
-        query = (select(Draft).where(Draft.brand_id == brand.id, Draft.user_id == person.id)
-                 .options(joinedload(Draft.form)).order_by(Draft.updated_at.desc(), Draft.id.desc()))
-        return db.paginate(query, page=page, per_page=per_page, error_out=False)
-    query = select(Ticket).where(Ticket.brand_id == brand.id, Ticket.is_public.is_(True))
-    if tab == "ccd":
-        query = query.where(exists().where(TicketCollaborator.ticket_id == Ticket.id,
-                                           TicketCollaborator.user_id == person.id))
-    else:
-        query = query.where(Ticket.requester_id == person.id)
-    if status:
-        query = query.where(Ticket.status.in_(status) if isinstance(status, tuple) else Ticket.status == status)
-    if subject_contains:
+    page, per_page = max(page or 1, 1), max(per_page or PER_PAGE, 1)
+    statuses = None if tab == "drafts" or not status else ("several" if isinstance(status, tuple) else "one")
+    by_subject = bool(subject_contains) and tab != "drafts"
+    count, statement = _activity_statements(tab if tab in ("ccd", "drafts") else "requested", statuses, by_subject)
+    params = {"brand_id": brand.id, "person_id": person.id, "status": list(status) if statuses == "several" else status,
+              "limit": per_page, "offset": (page - 1) * per_page}
+    if by_subject:
         escaped = subject_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Ticket.subject.ilike(f"%{escaped}%", escape="\\"))
-    query = query.options(joinedload(Ticket.requester)).order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+        params["subject_pattern"] = f"%{escaped}%"
+    items = list(db.session.scalars(statement, params))
+    return Page(items, db.session.scalar(count, params), page, per_page)
 
 
 # The request and ticket pages' statements, built once: building a select with its options costs
