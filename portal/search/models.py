@@ -1,4 +1,4 @@
-"""The search outbox, and who may search users."""
+"""The search outbox (who may search users: policy.can_search_users)."""
 from datetime import datetime
 
 from sqlalchemy import Integer
@@ -18,12 +18,3 @@ class SearchOutbox(db.Model):
     # No foreign key: the row must outlive a deleted user, whose document it removes.
     user_id: Mapped[int] = mapped_column(Integer, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-def can_search_users(user, brand) -> bool:
-    """Agents and admins of this brand; light agents and end users may not (DESIGN §6, §7)."""
-    from ..policy import is_full_agent
-
-    if brand is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return is_full_agent(user, brand)

@@ -3,15 +3,15 @@ from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with
 from . import bp, results, services
-from .models import can_search_users
 
 
 def _find():
     """Load -> check -> search; returns (query, results)."""
-    if not can_search_users(current_user, current_brand):
+    if not policy.can_search_users(current_user, current_brand):
         abort_with(403, _("Only agents and administrators of this brand can search users."))
     query = request.args.get("q", "")
     hits = services.search_users(current_brand, query)
