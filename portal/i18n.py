@@ -6,8 +6,9 @@ import sys
 
 import click
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, session
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
 
 bp = Blueprint("i18n", __name__)
 
@@ -29,30 +30,25 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _translations():
-    """Flask-Babel's translations for the current locale, kept on `g` per locale: its own lookup
-    walks the request context four times per string, and a ticket page translates ~200. The
-    locale is checked on every call, so `force_locale` (e-mails in the recipient's language) holds."""
-    locale = get_locale()
-    cached = g.get("_guichet_translations")
-    if cached is None or cached[0] is not locale:
-        cached = (locale, get_translations())
-        g._guichet_translations = cached
-    return cached[1]
+# Templates get the render's translations in their context (portal.templating's context processor
+# reads them once per render, under any force_locale): Flask-Babel's own lookup walks the request
+# context four times per string, and a ticket page translates ~200.
+RENDER_TRANSLATIONS = "_translations"
 
 
-def translate(message: str) -> str:
-    """gettext on the cached lookup, for messages marked with N_ (see portal/labels.py)."""
-    return _translations().ugettext(message)
+def template_translations(context):
+    """The render's translations; a macro imported without context looks them up."""
+    return context.get(RENDER_TRANSLATIONS) or get_translations()
 
 
 def install_template_gettext(app) -> None:
-    """Templates' `_`, `gettext`, `ngettext`... as Flask-Babel installs them, on the cached lookup."""
+    """Templates' `_` and `gettext` as Flask-Babel installs them (newstyle), on the render's
+    translations; the rarer plural and context forms keep Flask-Babel's lookup."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=pass_context(lambda context, s: template_translations(context).ugettext(s)),
+        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
 

@@ -2,9 +2,11 @@
 lines. Templates call these as functions (registered in portal.templating): a Python lookup
 translates one string, where a Jinja macro per label cost several times more on long threads.
 """
+from flask_babel import get_translations
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from .i18n import translate
+from .i18n import template_translations
 
 
 def N_(message: str) -> str:  # marks a message for extraction; translated when shown
@@ -33,70 +35,80 @@ EVENT_FIELD_TEXT = {
 RATING_TEXT = {"good": N_("Good"), "bad": N_("Bad")}
 
 
-def _text(labels: dict, code) -> str:
+def _text(labels: dict, code, translations=None) -> str:
     """The translated label of a code; an unknown code shows as stored."""
     message = labels.get(code)
-    return translate(message) if message is not None else ("" if code is None else str(code))
+    if message is None:
+        return "" if code is None else str(code)
+    return (translations or get_translations()).ugettext(message)
 
 
-def status_text(status) -> str:
-    return _text(STATUS_TEXT, status)
+def status_text(status, translations=None) -> str:
+    return _text(STATUS_TEXT, status, translations)
 
 
-def request_status_text(status) -> str:
+def request_status_text(status, translations=None) -> str:
     """A status as requesters read it in the help centre."""
-    return _text(REQUEST_STATUS_TEXT, status)
+    return _text(REQUEST_STATUS_TEXT, status, translations)
 
 
-def _badge(labels: dict, status) -> Markup:
+def _badge(labels: dict, status, translations) -> Markup:
     return Markup('<span class="badge text-bg-%s">%s</span>') % (STATUS_BADGE.get(status, "secondary"),
-                                                                 escape(_text(labels, status)))
+                                                                 escape(_text(labels, status, translations)))
 
 
-def status_label(status) -> Markup:
-    return _badge(STATUS_TEXT, status)
+def status_label(status, translations=None) -> Markup:
+    return _badge(STATUS_TEXT, status, translations)
 
 
-def request_status_label(status) -> Markup:
+def request_status_label(status, translations=None) -> Markup:
     """A status as requesters read it in the help centre."""
-    return _badge(REQUEST_STATUS_TEXT, status)
+    return _badge(REQUEST_STATUS_TEXT, status, translations)
 
 
-def priority_label(priority) -> str:
-    return _text(PRIORITY_TEXT, priority)
+def priority_label(priority, translations=None) -> str:
+    return _text(PRIORITY_TEXT, priority, translations)
 
 
-def type_label(kind) -> str:
-    return _text(TYPE_TEXT, kind)
+def type_label(kind, translations=None) -> str:
+    return _text(TYPE_TEXT, kind, translations)
 
 
-def channel_label(channel) -> str:
-    return _text(TICKET_CHANNEL_TEXT, channel)
+def channel_label(channel, translations=None) -> str:
+    return _text(TICKET_CHANNEL_TEXT, channel, translations)
 
 
-def event_field(field: str) -> str:
+def event_field(field: str, translations=None) -> str:
     """A history line's field: a property's name, or the title of a form field ("field:<title>")."""
     if field.startswith("field:"):
         return field[len("field:"):]
-    return _text(EVENT_FIELD_TEXT, field)
+    return _text(EVENT_FIELD_TEXT, field, translations)
 
 
-def event_value(field: str, value) -> str:
+def event_value(field: str, value, translations=None) -> str:
     if value is None:
         return "—"
     if field == "status":
-        return status_text(value)
+        return status_text(value, translations)
     if field == "priority":
-        return priority_label(value)
+        return priority_label(value, translations)
     if field == "type":
-        return type_label(value)
+        return type_label(value, translations)
     if field == "rating":
-        return _text(RATING_TEXT, value)
+        return _text(RATING_TEXT, value, translations)
     if field in ("created", "followup"):
         return f"#{value}"
     return str(value)
 
 
-TEMPLATE_FUNCTIONS = {function.__name__: function for function in (
-    status_text, status_label, request_status_text, request_status_label, priority_label, type_label, channel_label,
-    event_field, event_value)}
+def _for_templates(function):
+    """The label function as templates call it: with the render's translations (read once)."""
+    @pass_context
+    def in_template(context, *args):
+        return function(*args, translations=template_translations(context))
+    return in_template
+
+
+TEMPLATE_FUNCTIONS = {function.__name__: _for_templates(function) for function in (
+    status_text, status_label, request_status_text, request_status_label, priority_label, type_label,
+    channel_label, event_field, event_value)}

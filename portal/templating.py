@@ -5,11 +5,13 @@ from functools import lru_cache
 
 from babel import Locale, dates
 from flask import g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+
+from .i18n import RENDER_TRANSLATIONS
 
 
 def _role_here():
@@ -155,6 +157,7 @@ def register(app):
             "get_locale": get_locale,
             "workspace_links": _workspace_links,
             "_locale_and_zone": _locale_and_zone(),
+            RENDER_TRANSLATIONS: get_translations(),
         }
 
     from .labels import TEMPLATE_FUNCTIONS
