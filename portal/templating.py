@@ -1,4 +1,4 @@
-"""What every template can use: brand, role, language switch, locale-aware dates, linkify."""
+"""What every template can use: brand, header links (policy decides), language, dates, linkify."""
 import re
 from datetime import UTC
 from functools import lru_cache
@@ -11,14 +11,21 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from . import policy
 from .i18n import RENDER_TRANSLATIONS
 
 
-def _role_here():
+def _can_use_workspace() -> bool:
+    """The header's workspace link: staff of the brand at hand (policy decides)."""
     brand = g.get("brand")
     if brand is None or not current_user.is_authenticated:
-        return None
-    return current_user.role_in(brand)
+        return False
+    return policy.can_use_workspace(current_user, brand)
+
+
+def _is_brand_admin() -> bool:
+    """The header's administration link (policy decides)."""
+    return policy.is_brand_admin(current_user, g.get("brand"))
 
 
 def _my_brands():
@@ -65,8 +72,6 @@ def _workspace_links():
     brand = g.get("brand")
     if brand is None or not current_user.is_authenticated:
         return []
-    from . import policy
-
     links = []
     if policy.can_search_users(current_user, brand):
         links.append((_("Find users"), url_for("search.users")))
@@ -150,7 +155,8 @@ def register(app):
         return {
             "current_brand": g.get("brand"),
             "brand_settings": g.get("brand_settings"),
-            "role_here": _role_here,
+            "can_use_workspace": _can_use_workspace,
+            "is_brand_admin": _is_brand_admin,
             "my_brands": _my_brands,
             "language_links": _language_links,
             "language_names": {"en": "English", "fr": "Français"},
