@@ -81,7 +81,7 @@ def new_request():
         status = 422
     return render_template("helpcenter/new_request.html", form=form, page=page, views=views, draft=draft,
                            source=source, warn_sensitive=policy.warn_sensitive_form(person, current_brand, form),
-                           light_agent=policy.role_of(person, current_brand) == "light_agent"), status
+                           light_agent=policy.writes_internal_only(person, current_brand)), status
 
 
 def _submit(person, form, page, values, draft, source):
