@@ -15,7 +15,6 @@ from ..brands.models import GroupMember, Membership
 from ..extensions import db
 from ..models_base import utcnow
 from ..policy import STAFF_ROLES
-from ..policy import is_supervisor_of  # noqa: F401 (the policy decides; views still import it from here)
 from .errors import WorkspaceError
 from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference,
                      AssistanceMessage, AssistanceNotice, AssistanceRequest)

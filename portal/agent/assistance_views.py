@@ -14,8 +14,8 @@ from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
 from . import bp
-from .assistance import (accept_assistance, end_assistance, is_supervisor_of, post_message,
-                         request_assistance, save_preferences)
+from .assistance import (accept_assistance, end_assistance, post_message, request_assistance,
+                         save_preferences)
 from .errors import WorkspaceError
 from .models import AssistanceRequest
 from . import poll  # noqa: F401  (the polling endpoint)
@@ -74,8 +74,7 @@ def request_help(ticket_id):
 @login_required
 def accept_help(request_id):
     assistance = _load_request(request_id)
-    if not policy.is_full_agent(current_user, current_brand) or not is_supervisor_of(current_user,
-                                                                                      assistance.group_id):
+    if not policy.can_answer_assistance(current_user, current_brand, assistance.group_id):
         return _refuse(WorkspaceError(403, _("Only a supervisor of the ticket's group can answer.")))
     try:
         accept_assistance(assistance, current_user, current_brand)

@@ -5,7 +5,7 @@ from .. import policy
 from ..brands.settings import settings_for
 from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
-from .assistance import active_request, is_supervisor_of
+from .assistance import active_request
 from .services import form_fields
 
 
@@ -55,7 +55,8 @@ def assistance_state(ticket, requests, user, brand) -> dict:
         "is_requester": active is not None and active.agent_id == user.id,
         "is_partner": active is not None and active.supervisor_id == user.id,
         "can_accept": (active is not None and active.effective_status(now) == "waiting"
-                       and active.agent_id != user.id and is_supervisor_of(user, active.group_id)),
+                       and active.agent_id != user.id
+                       and policy.can_answer_assistance(user, brand, active.group_id)),
         "enabled": settings_for(brand).supervisor_assistance,
         "last_message_id": max((m.id for r in requests for m in r.messages), default=0),
     }
