@@ -46,10 +46,6 @@ class Membership(db.Model):
     user = relationship("User", back_populates="memberships")
     brand = relationship("Brand")
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
-
 
 class Group(db.Model):
     """A department inside a brand."""
