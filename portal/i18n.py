@@ -8,7 +8,6 @@ import click
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, session
 from flask_babel import get_translations
 from flask_login import current_user
-from jinja2 import pass_context
 
 bp = Blueprint("i18n", __name__)
 
@@ -30,22 +29,27 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-# Templates get the render's translations in their context (portal.templating's context processor
-# reads them once per render, under any force_locale): Flask-Babel's own lookup walks the request
-# context four times per string, and a ticket page translates ~200.
-RENDER_TRANSLATIONS = "_translations"
+# Each render's translations, read once by portal.templating's context processor (so under any
+# force_locale) and kept on `g`: Flask-Babel's own lookup walks the request context four times per
+# string, and a ticket page translates ~200. Plain functions, not pass_context ones: Jinja derives
+# a new context for each of those called inside a loop.
+RENDER_TRANSLATIONS = "_render_translations"
 
 
-def template_translations(context):
-    """The render's translations; a macro imported without context looks them up."""
-    return context.get(RENDER_TRANSLATIONS) or get_translations()
+def remember_render_translations() -> None:
+    setattr(g, RENDER_TRANSLATIONS, get_translations())
+
+
+def template_translations():
+    """The current render's translations (or Flask-Babel's lookup outside a render)."""
+    return g.get(RENDER_TRANSLATIONS) or get_translations()
 
 
 def install_template_gettext(app) -> None:
     """Templates' `_` and `gettext` as Flask-Babel installs them (newstyle), on the render's
     translations; the rarer plural and context forms keep Flask-Babel's lookup."""
     app.jinja_env.install_gettext_callables(
-        gettext=pass_context(lambda context, s: template_translations(context).ugettext(s)),
+        gettext=lambda s: template_translations().ugettext(s),
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),

@@ -3,7 +3,6 @@ lines. Templates call these as functions (registered in portal.templating): a Py
 translates one string, where a Jinja macro per label cost several times more on long threads.
 """
 from flask_babel import get_translations
-from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from .i18n import template_translations
@@ -103,9 +102,8 @@ def event_value(field: str, value, translations=None) -> str:
 
 def _for_templates(function):
     """The label function as templates call it: with the render's translations (read once)."""
-    @pass_context
-    def in_template(context, *args):
-        return function(*args, translations=template_translations(context))
+    def in_template(*args):
+        return function(*args, translations=template_translations())
     return in_template
 
 

@@ -5,14 +5,14 @@ from functools import lru_cache
 
 from babel import Locale, dates
 from flask import g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from . import policy
-from .i18n import RENDER_TRANSLATIONS
+from .i18n import remember_render_translations
 
 
 def _can_use_workspace() -> bool:
@@ -152,6 +152,7 @@ def _datetime_filter(context, value, fmt: str = "medium") -> str:
 def register(app):
     @app.context_processor
     def inject():
+        remember_render_translations()
         return {
             "current_brand": g.get("brand"),
             "brand_settings": g.get("brand_settings"),
@@ -163,7 +164,6 @@ def register(app):
             "get_locale": get_locale,
             "workspace_links": _workspace_links,
             "_locale_and_zone": _locale_and_zone(),
-            RENDER_TRANSLATIONS: get_translations(),
         }
 
     from .labels import TEMPLATE_FUNCTIONS
