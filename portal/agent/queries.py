@@ -94,7 +94,7 @@ def _params(viewer: Viewer) -> dict:
             "solved_since": utcnow() - RECENTLY_SOLVED}
 
 
-def _scope(viewer: Viewer) -> list:
+def workspace_scope(viewer: Viewer) -> list:
     """The tickets this viewer may see, values bound: for statements built per call (the API)."""
     return _scope_conditions(viewer.sees_all, _params(viewer))
 
@@ -198,21 +198,22 @@ def field_values(ticket) -> dict[int, object]:
     return dict(db.session.execute(_FIELD_VALUES, {"ticket_id": ticket.id}).all())
 
 
-_OTHER_REQUESTS = (select(Ticket).where(Ticket.brand_id == bindparam("brand_id"),
-                                        Ticket.requester_id == bindparam("requester_id"),
-                                        Ticket.id != bindparam("ticket_id"))
+_OTHER_REQUESTS = (select(Ticket.id, Ticket.subject, Ticket.status)
+                   .where(Ticket.brand_id == bindparam("brand_id"), Ticket.requester_id == bindparam("requester_id"),
+                          Ticket.id != bindparam("ticket_id"))
                    .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(OTHER_REQUESTS_SHOWN))
 _OTHER_REQUESTS_IN_GROUPS = _OTHER_REQUESTS.where(or_(
     Ticket.group_id.in_(bindparam("group_ids", expanding=True)), Ticket.requester_id == bindparam("viewer_id")))
 
 
-def other_requests(ticket, viewer: Viewer) -> list[Ticket]:
-    """The requester's other tickets the viewer may see (the views' scope), latest first."""
+def other_requests(ticket, viewer: Viewer) -> list:
+    """The requester's other tickets the viewer may see (the views' scope), latest first, as
+    rows (id, subject, status)."""
     params = {"brand_id": viewer.brand.id, "requester_id": ticket.requester_id, "ticket_id": ticket.id}
     if viewer.sees_all:
-        return list(db.session.scalars(_OTHER_REQUESTS, params))
-    return list(db.session.scalars(_OTHER_REQUESTS_IN_GROUPS,
-                                   {**params, "group_ids": list(viewer.group_ids), "viewer_id": viewer.user.id}))
+        return db.session.execute(_OTHER_REQUESTS, params).all()
+    return db.session.execute(_OTHER_REQUESTS_IN_GROUPS,
+                              {**params, "group_ids": list(viewer.group_ids), "viewer_id": viewer.user.id}).all()
 
 
 _BRAND_GROUPS = select(Group).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
@@ -223,21 +224,27 @@ def brand_groups(brand) -> list[Group]:
 
 
 _ASSIGNABLE_AGENTS = (
-    select(User, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
+    select(User.id, User.name, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
     .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
         select(Group.id).where(Group.brand_id == bindparam("brand_id")))))
     .where(Membership.brand_id == bindparam("brand_id"), Membership.role.in_(policy.ASSIGNABLE_ROLES),
            User.active.is_(True)).order_by(User.name, User.id))
 
 
-def assignable_agents(brand) -> list[tuple[User, frozenset]]:
-    """Full agents of the brand with the ids of their groups here: (user, group_ids), by name.
+@dataclass(frozen=True)
+class Assignee:
+    id: int
+    name: str
+
+
+def assignable_agents(brand) -> list[tuple[Assignee, frozenset]]:
+    """Full agents of the brand (id and name) with the ids of their groups here, by name.
     One statement: an agent in several groups comes once per group."""
-    groups: dict[User, set] = {}
-    for agent, group_id in db.session.execute(_ASSIGNABLE_AGENTS, {"brand_id": brand.id}):
-        groups.setdefault(agent, set())
+    groups: dict[Assignee, set] = {}
+    for user_id, name, group_id in db.session.execute(_ASSIGNABLE_AGENTS, {"brand_id": brand.id}):
+        ids = groups.setdefault(Assignee(user_id, name), set())
         if group_id is not None:
-            groups[agent].add(group_id)
+            ids.add(group_id)
     return [(agent, frozenset(ids)) for agent, ids in groups.items()]
 
 

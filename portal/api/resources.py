@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
-from ..agent.queries import _scope as workspace_scope
+from ..agent.queries import workspace_scope
 from ..agent.queries import viewer_for
 from ..auth.models import User
 from ..brands import current_brand

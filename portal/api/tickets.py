@@ -12,7 +12,6 @@ from werkzeug.datastructures import MultiDict
 from .. import policy
 from ..agent import queries
 from ..agent.errors import WorkspaceError
-from ..agent.queries import _scope as workspace_scope
 from ..agent.services import create_on_behalf, update_ticket
 from ..auth.models import User
 from ..brands import current_brand
@@ -60,7 +59,7 @@ def _workspace(function, *args, **kwargs):
 def list_tickets():
     viewer = _viewer()
     page, per_page = page_args()
-    conditions = workspace_scope(viewer)
+    conditions = queries.workspace_scope(viewer)
     total = db.session.scalar(select(func.count(Ticket.id)).where(*conditions))
     tickets = list(db.session.scalars(select(Ticket).where(*conditions).order_by(Ticket.id)
                                       .limit(per_page).offset((page - 1) * per_page)))
