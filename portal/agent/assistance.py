@@ -181,9 +181,13 @@ def end_assistance(assistance, agent, brand, outcome: str) -> None:
     db.session.commit()
 
 
+_PREFERENCES = select(AgentPreference).where(AgentPreference.user_id == bindparam("user_id"))
+
+
 def preferences_of(user) -> AgentPreference:
-    return db.session.get(AgentPreference, user.id) or AgentPreference(user_id=user.id, play_sound=True,
-                                                                        pop_up=True)
+    """The agent's notice preferences (every workspace page reads them), defaults when unset."""
+    return (db.session.scalar(_PREFERENCES, {"user_id": user.id})
+            or AgentPreference(user_id=user.id, play_sound=True, pop_up=True))
 
 
 def save_preferences(user, play_sound: bool, pop_up: bool) -> AgentPreference:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import policy
+from ..auth.models import User
 from ..extensions import db
 from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
@@ -93,11 +94,11 @@ def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
     entry = agents.get(assignee_id)
     if entry is None:
         raise WorkspaceError(422, _("Only agents of this help centre can be assigned."))
-    user, group_ids = entry
+    agent, group_ids = entry
     if not policy.may_be_assigned("agent", group_id in group_ids, group_id):
         raise WorkspaceError(422, _("%(name)s is not an agent of the group %(group)s.",
-                                    name=user.name, group=group.name))
-    return group, user
+                                    name=agent.name, group=group.name))
+    return group, db.session.get(User, agent.id)
 
 
 def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
