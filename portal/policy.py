@@ -442,5 +442,5 @@ def may_join_groups(role: str | None) -> bool:
 
 
 def may_hold_assist_capabilities(role: str | None) -> bool:
-    """can_assist / can_register_users only on a staff role (they act only for full agents)."""
-    return role in STAFF_ROLES
+    """can_assist / can_register_users only on ASSIST_ROLES: on a light agent they would do nothing."""
+    return role in ASSIST_ROLES

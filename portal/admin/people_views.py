@@ -47,8 +47,8 @@ def members():
             else:
                 flash(_("%(name)s was added to the brand.", name=membership.user.name), "success")
             return redirect(url_for("admin.members"))
-    return render_template("admin/members.html", memberships=_members(), form=form,
-                           role_labels=ROLE_LABELS), status
+    return render_template("admin/members.html", memberships=_members(), form=form, role_labels=ROLE_LABELS,
+                           may_hold_assist=policy.may_hold_assist_capabilities), status
 
 
 @bp.post("/members/<int:membership_id>")
