@@ -4,7 +4,7 @@ from datetime import UTC
 from functools import lru_cache
 
 from babel import Locale, dates
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -160,8 +160,6 @@ def _cached_fragment(context, row, template_name: str) -> Markup:
 
 @lru_cache(maxsize=10_000)
 def _render_fragment(template_name: str, row, locale: str, zone: str) -> Markup:
-    from flask import current_app
-
     return Markup(current_app.jinja_env.get_template(template_name).render(c=row))
 
 
