@@ -73,12 +73,22 @@ def is_self_served() -> bool:
     return getattr(view, "serves_itself", False)
 
 
+def _brand_of_signed_in_member(slug: str):
+    """The brand when the signed-in person is a member of it: their memberships came with their
+    session (one statement for both), so members' pages skip the brand lookup."""
+    from flask_login import current_user
+
+    if not current_user.is_authenticated:
+        return None
+    return next((m.brand for m in current_user.memberships if m.brand.slug == slug), None)
+
+
 def load_brand():
     slug = g.get("brand_slug")
     g.brand = None
     if not slug or is_self_served():
         return
-    brand = db.session.execute(_BRAND_BY_SLUG, {"slug": slug}).scalar_one_or_none()
+    brand = _brand_of_signed_in_member(slug) or db.session.execute(_BRAND_BY_SLUG, {"slug": slug}).scalar_one_or_none()
     if brand is None:
         from flask_babel import gettext as _
 
