@@ -6,6 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import TICKET_CHANNEL_TEXT
 from ..models_base import utcnow
 
 END_REASONS = {
@@ -19,15 +20,9 @@ OUTCOMES = {
     "referred": _l("Referred"),
     "abandoned": _l("Abandoned"),
 }
-CHANNEL_LABELS = {
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "chat": _l("Chat"),
-    "in_person": _l("In person"),
-    "letter": _l("Letter"),
-    "social": _l("Social media"),
-    "other": _l("Other"),
-}
+# The channels of assisted service: a ticket's channels people reach us by (not the web form or
+# the API), worded once in portal/labels.py.
+CHANNEL_LABELS = {code: _l(text) for code, text in TICKET_CHANNEL_TEXT.items() if code not in ("web", "api")}
 MAX_MANUAL_MINUTES = 600
 
 
