@@ -16,6 +16,8 @@ BENCHMARKS = {"helpcentre": helpcentre, "agent": agent}
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale (20k requests), short runs")
+    parser.add_argument("--page", action="append", default=[], metavar="NAME",
+                        help="measure only this page (repeatable), e.g. ticket_50_comments")
     parser.add_argument("names", nargs="*", choices=[[], *BENCHMARKS], default=[], metavar="benchmark",
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     args = parser.parse_args(argv)
@@ -27,7 +29,10 @@ def main(argv=None):
     tables = []
     for name in names:
         module = BENCHMARKS[name]
-        rows = bench.measure(bench.prepare(module.pages(bench.meta)))
+        pages = [page for page in module.pages(bench.meta) if not args.page or page.name in args.page]
+        if not pages:
+            continue
+        rows = bench.measure(bench.prepare(pages))
         tables.append(table(module.TITLE, rows, **getattr(module, "TABLE_OPTIONS", {})))
         print("\n" + tables[-1] + f"\n(saved {save(name + ('-quick' if args.quick else ''), rows, bench.meta)})",
               flush=True)

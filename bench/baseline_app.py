@@ -69,3 +69,7 @@ def _from_environment():
 
 
 app = _from_environment()  # gunicorn bench.baseline_app:app
+if app is not None:
+    from portal.server import tune_garbage_collector
+
+    tune_garbage_collector()  # the same process tuning as the real app's entry point (app.py)

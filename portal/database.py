@@ -73,3 +73,10 @@ def write_connection():
 def init_database(app):
     with app.app_context():
         install_sqlite_hooks(db.engine)
+
+
+def read_rows(statement, params: dict) -> list:
+    """The rows of a plain column SELECT, through the session's connection and transaction.
+    It skips the ORM's work per statement (about half the cost of a small query on the hot
+    pages). There is no autoflush, so use it for reads where nothing is pending."""
+    return db.session.connection().execute(statement, params).all()

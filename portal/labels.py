@@ -52,8 +52,9 @@ def request_status_text(status, translations=None) -> str:
 
 
 def _badge(labels: dict, status, translations) -> Markup:
-    return Markup('<span class="badge text-bg-%s">%s</span>') % (STATUS_BADGE.get(status, "secondary"),
-                                                                 escape(_text(labels, status, translations)))
+    # The class comes from STATUS_BADGE (ours); only the label is escaped.
+    return Markup(f'<span class="badge text-bg-{STATUS_BADGE.get(status, "secondary")}">'
+                  f'{escape(_text(labels, status, translations))}</span>')
 
 
 def status_label(status, translations=None) -> Markup:

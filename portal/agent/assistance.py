@@ -4,19 +4,24 @@ State changes are conditional UPDATEs (`... WHERE status = 'waiting'`), so two s
 accepting at once, or an accept racing a cancel, leave exactly one winner in any number of
 workers. Expiry is read from `expires_at`; stale rows are swept to `expired` before an insert.
 """
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
 from ..audit.services import record
 from ..auth.models import User
-from ..brands.models import GroupMember, Membership
+from ..brands.models import Group, GroupMember, Membership
+from ..database import read_rows
 from ..extensions import db
 from ..models_base import utcnow
 from ..policy import STAFF_ROLES
 from .errors import WorkspaceError
-from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference,
+from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference, AssistanceLifecycle,
                      AssistanceMessage, AssistanceNotice, AssistanceRequest)
 
 MAX_REASON = 500
@@ -47,17 +52,60 @@ def online_supervisors(brand, group_id: int, now=None, exclude_user_id: int | No
     return list(db.session.scalars(query))
 
 
-# Read on every ticket page: built once, one statement (a select-in load costs ~1 ms more).
-_REQUESTS_OF = (select(AssistanceRequest).where(AssistanceRequest.ticket_id == bindparam("ticket_id"))
-                .options(joinedload(AssistanceRequest.agent), joinedload(AssistanceRequest.supervisor),
-                         joinedload(AssistanceRequest.group),
-                         joinedload(AssistanceRequest.messages).joinedload(AssistanceMessage.author))
-                .order_by(AssistanceRequest.id.desc()))
+class MessageRow(NamedTuple):
+    """An assistance line by its values (hashable: lines are rendered once, then cached)."""
+
+    id: int
+    kind: str
+    author_name: str
+    body: str
+    created_at: object
 
 
-def requests_of(ticket) -> list[AssistanceRequest]:
-    """Every assistance request on the ticket, newest first, with messages, people and group."""
-    return list(db.session.execute(_REQUESTS_OF, {"ticket_id": ticket.id}).unique().scalars())
+@dataclass
+class AssistanceView(AssistanceLifecycle):
+    """An assistance request as the ticket page shows it: ids, names and its lines."""
+
+    id: int
+    group_id: int | None
+    group_name: str
+    agent_id: int
+    agent_name: str
+    supervisor_id: int | None
+    supervisor_name: str
+    status: str
+    expires_at: datetime
+    messages: list[MessageRow] = field(default_factory=list)
+
+
+_SUPERVISOR, _AUTHOR = aliased(User), aliased(User)
+# Read on every ticket page: built once, one statement of plain rows, one per line.
+_REQUESTS_OF = (
+    select(AssistanceRequest.id, AssistanceRequest.group_id, Group.name, AssistanceRequest.agent_id, User.name,
+           AssistanceRequest.supervisor_id, _SUPERVISOR.name, AssistanceRequest.status,
+           AssistanceRequest.expires_at, AssistanceMessage.id, AssistanceMessage.kind, _AUTHOR.name,
+           AssistanceMessage.body, AssistanceMessage.created_at)
+    .join(User, User.id == AssistanceRequest.agent_id)
+    .outerjoin(Group, Group.id == AssistanceRequest.group_id)
+    .outerjoin(_SUPERVISOR, _SUPERVISOR.id == AssistanceRequest.supervisor_id)
+    .outerjoin(AssistanceMessage, AssistanceMessage.request_id == AssistanceRequest.id)
+    .outerjoin(_AUTHOR, _AUTHOR.id == AssistanceMessage.author_id)
+    .where(AssistanceRequest.ticket_id == bindparam("ticket_id"))
+    .order_by(AssistanceRequest.id.desc(), AssistanceMessage.id))
+
+
+def requests_of(ticket) -> list[AssistanceView]:
+    """Every assistance request on the ticket, newest first, with its lines in order."""
+    views: dict[int, AssistanceView] = {}
+    for (request_id, group_id, group_name, agent_id, agent_name, supervisor_id, supervisor_name, status,
+         expires_at, message_id, kind, author_name, body, created_at) in read_rows(_REQUESTS_OF, {"ticket_id": ticket.id}):
+        view = views.get(request_id)
+        if view is None:
+            view = views[request_id] = AssistanceView(request_id, group_id, group_name or "", agent_id, agent_name,
+                                                      supervisor_id, supervisor_name or "", status, expires_at)
+        if message_id is not None:
+            view.messages.append(MessageRow(message_id, kind, author_name or "", body, created_at))
+    return list(views.values())
 
 
 def active_request(requests, now=None):
@@ -181,13 +229,19 @@ def end_assistance(assistance, agent, brand, outcome: str) -> None:
     db.session.commit()
 
 
-_PREFERENCES = select(AgentPreference).where(AgentPreference.user_id == bindparam("user_id"))
+class Preferences(NamedTuple):
+    play_sound: bool = True
+    pop_up: bool = True
 
 
-def preferences_of(user) -> AgentPreference:
-    """The agent's notice preferences (every workspace page reads them), defaults when unset."""
-    return (db.session.scalar(_PREFERENCES, {"user_id": user.id})
-            or AgentPreference(user_id=user.id, play_sound=True, pop_up=True))
+_PREFERENCES = (select(AgentPreference.play_sound, AgentPreference.pop_up)
+                .where(AgentPreference.user_id == bindparam("user_id")))
+
+
+def preferences_of(user) -> Preferences:
+    """The agent's notice switches (every workspace page reads them), both on when unset."""
+    rows = read_rows(_PREFERENCES, {"user_id": user.id})
+    return Preferences(*rows[0]) if rows else Preferences()
 
 
 def save_preferences(user, play_sound: bool, pop_up: bool) -> AgentPreference:

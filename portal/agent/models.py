@@ -23,7 +23,21 @@ MESSAGE_KINDS = ("request", "accepted", "message", "done", "cancelled", "expired
 _ACTIVE_SQL = text("status IN ('waiting', 'accepted')")
 
 
-class AssistanceRequest(db.Model):
+class AssistanceLifecycle:
+    """Status as read at `now` (a waiting request past `expires_at` has expired), for the model
+    and for the ticket page's plain view of it (`assistance.AssistanceView`); both have `status`
+    and `expires_at`."""
+
+    def effective_status(self, now: datetime | None = None) -> str:
+        if self.status == "waiting" and (now or utcnow()) >= self.expires_at:
+            return "expired"
+        return self.status
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        return self.effective_status(now) in STORED_ACTIVE
+
+
+class AssistanceRequest(AssistanceLifecycle, db.Model):
     __tablename__ = "assistance_requests"
     __table_args__ = (
         Index("ux_assistance_one_active_per_ticket", "ticket_id", unique=True,
@@ -51,14 +65,6 @@ class AssistanceRequest(db.Model):
     messages = relationship("AssistanceMessage", back_populates="request",
                             order_by="AssistanceMessage.id", cascade="all, delete-orphan")
     notices = relationship("AssistanceNotice", back_populates="request", cascade="all, delete-orphan")
-
-    def effective_status(self, now: datetime | None = None) -> str:
-        if self.status == "waiting" and (now or utcnow()) >= self.expires_at:
-            return "expired"
-        return self.status
-
-    def is_active(self, now: datetime | None = None) -> bool:
-        return self.effective_status(now) in STORED_ACTIVE
 
     def involves(self, user) -> bool:
         return user.id in (self.agent_id, self.supervisor_id)

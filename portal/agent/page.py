@@ -1,13 +1,10 @@
 """What the ticket page shows beside the thread: the form's fields and the assistance panel."""
-from typing import NamedTuple
-
 from flask_babel import gettext as _
 
 from .. import policy
 from ..brands.settings import settings_for
 from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
-from . import bp
 from .assistance import active_request
 from .services import form_fields
 
@@ -63,19 +60,3 @@ def assistance_state(ticket, requests, user, brand) -> dict:
         "enabled": settings_for(brand).supervisor_assistance,
         "last_message_id": max((m.id for r in requests for m in r.messages), default=0),
     }
-
-
-class MessageRow(NamedTuple):
-    """An assistance line by its values (hashable: lines are rendered once, then cached)."""
-
-    id: int
-    kind: str
-    author_name: str
-    body: str
-    created_at: object
-
-
-@bp.app_template_filter("message_row")
-def message_row(message) -> MessageRow:
-    return MessageRow(message.id, message.kind, message.author.name if message.author else "", message.body,
-                      message.created_at)

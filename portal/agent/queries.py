@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased, joinedload
 from .. import policy
 from ..auth.models import User
 from ..brands.models import Group, GroupMember, Membership
+from ..database import read_rows
 from ..extensions import db
 from ..models_base import utcnow
 from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketEvent,
@@ -57,7 +58,7 @@ _GROUP_IDS = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.g
 
 
 def viewer_for(user, brand) -> Viewer:
-    group_ids = frozenset(db.session.scalars(_GROUP_IDS, {"user_id": user.id, "brand_id": brand.id}))
+    group_ids = frozenset(group_id for (group_id,) in read_rows(_GROUP_IDS, {"user_id": user.id, "brand_id": brand.id}))
     return Viewer(user, brand, group_ids, policy.sees_all_workspace_tickets(user, brand),
                   policy.is_full_agent(user, brand))
 
@@ -158,16 +159,30 @@ def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) ->
 
 _TICKET_PAGE = (
     select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
-    .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
-             joinedload(Ticket.submitter), joinedload(Ticket.assisted_by),
-             joinedload(Ticket.form).joinedload(TicketForm.form_fields).joinedload(FormField.field),
+    .options(joinedload(Ticket.form).joinedload(TicketForm.form_fields).joinedload(FormField.field),
              joinedload(Ticket.form).joinedload(TicketForm.conditions)))
 
 
 def ticket_in_brand(brand, ticket_id: int):
-    """The ticket with its people, group and form (fields and conditions too: the page shows
-    them), in one statement."""
+    """The ticket with its form (fields and conditions too: the page shows them), in one
+    statement; the page reads its people with `ticket_people`."""
     return db.session.execute(_TICKET_PAGE, {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
+
+
+_SUBMITTER, _ASSISTANT = aliased(User), aliased(User)
+_TICKET_PEOPLE = (
+    select(User.name.label("requester_name"), User.email.label("requester_email"),
+           User.phone.label("requester_phone"), User.address.label("requester_address"),
+           _SUBMITTER.name.label("submitter_name"), _ASSISTANT.name.label("assisted_by_name"))
+    .select_from(Ticket).join(User, User.id == Ticket.requester_id)
+    .outerjoin(_SUBMITTER, _SUBMITTER.id == Ticket.submitter_id)
+    .outerjoin(_ASSISTANT, _ASSISTANT.id == Ticket.assisted_by_id)
+    .where(Ticket.id == bindparam("ticket_id")))
+
+
+def ticket_people(ticket):
+    """The requester's name and contact, the submitter's and the assisting agent's names."""
+    return read_rows(_TICKET_PEOPLE, {"ticket_id": ticket.id})[0]
 
 
 def form_of(ticket, brand):
@@ -175,7 +190,6 @@ def form_of(ticket, brand):
     return ticket.form if ticket.form is not None and ticket.form.brand_id == brand.id else None
 
 
-_ASSISTANT = aliased(User)
 _HISTORY = (select(TicketEvent.id, TicketEvent.field, TicketEvent.old_value, TicketEvent.new_value,
                    TicketEvent.created_at, TicketEvent.actor_id, User.name.label("actor_name"),
                    _ASSISTANT.name.label("assisted_by_name"))
@@ -187,7 +201,7 @@ _HISTORY = (select(TicketEvent.id, TicketEvent.field, TicketEvent.old_value, Tic
 def history(ticket) -> list:
     """The ticket's changes, oldest first, as plain rows (the event's columns, `actor_name`,
     `assisted_by_name`; no actor is the system)."""
-    return db.session.execute(_HISTORY, {"ticket_id": ticket.id}).all()
+    return read_rows(_HISTORY, {"ticket_id": ticket.id})
 
 
 _FIELD_VALUES = (select(TicketFieldValue.field_id, TicketFieldValue.value)
@@ -195,7 +209,7 @@ _FIELD_VALUES = (select(TicketFieldValue.field_id, TicketFieldValue.value)
 
 
 def field_values(ticket) -> dict[int, object]:
-    return dict(db.session.execute(_FIELD_VALUES, {"ticket_id": ticket.id}).all())
+    return dict(read_rows(_FIELD_VALUES, {"ticket_id": ticket.id}))
 
 
 _OTHER_REQUESTS = (select(Ticket.id, Ticket.subject, Ticket.status)
@@ -211,9 +225,9 @@ def other_requests(ticket, viewer: Viewer) -> list:
     rows (id, subject, status)."""
     params = {"brand_id": viewer.brand.id, "requester_id": ticket.requester_id, "ticket_id": ticket.id}
     if viewer.sees_all:
-        return db.session.execute(_OTHER_REQUESTS, params).all()
-    return db.session.execute(_OTHER_REQUESTS_IN_GROUPS,
-                              {**params, "group_ids": list(viewer.group_ids), "viewer_id": viewer.user.id}).all()
+        return read_rows(_OTHER_REQUESTS, params)
+    return read_rows(_OTHER_REQUESTS_IN_GROUPS,
+                     {**params, "group_ids": list(viewer.group_ids), "viewer_id": viewer.user.id})
 
 
 _BRAND_GROUPS = select(Group).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
@@ -240,12 +254,12 @@ class Assignee:
 def assignable_agents(brand) -> list[tuple[Assignee, frozenset]]:
     """Full agents of the brand (id and name) with the ids of their groups here, by name.
     One statement: an agent in several groups comes once per group."""
-    groups: dict[Assignee, set] = {}
-    for user_id, name, group_id in db.session.execute(_ASSIGNABLE_AGENTS, {"brand_id": brand.id}):
-        ids = groups.setdefault(Assignee(user_id, name), set())
+    agents: dict[int, tuple[str, set]] = {}
+    for user_id, name, group_id in read_rows(_ASSIGNABLE_AGENTS, {"brand_id": brand.id}):
+        _name, group_ids = agents.setdefault(user_id, (name, set()))
         if group_id is not None:
-            ids.add(group_id)
-    return [(agent, frozenset(ids)) for agent, ids in groups.items()]
+            group_ids.add(group_id)
+    return [(Assignee(user_id, name), frozenset(group_ids)) for user_id, (name, group_ids) in agents.items()]
 
 
 def member_in_brand(brand, email: str):

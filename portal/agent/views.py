@@ -80,7 +80,8 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
                          "comments": [c for c in comments if c.id > seen_comment]}
     requests = requests_of(ticket)
     return render_template(
-        "agent/ticket.html", ticket=ticket, viewer=viewer, comments=comments, events=events,
+        "agent/ticket.html", ticket=ticket, people=queries.ticket_people(ticket), viewer=viewer,
+        comments=comments, events=events,
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
         groups=queries.brand_groups(current_brand), agents=queries.assignable_agents(current_brand),

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..auth.models import User
+from ..database import read_rows
 from ..extensions import db
 from .models import Comment, Draft, FormField, Ticket, TicketCollaborator, TicketFieldValue, TicketForm
 
@@ -112,7 +113,7 @@ def thread(ticket, with_internal: bool) -> list:
     """The ticket's comments, oldest first, as plain rows: the comment's columns plus
     `author_name` and `assisted_by_name`. Pages and the API only read a thread, and on long
     threads rows cost a fraction of ORM objects with their authors joined."""
-    return db.session.execute(_THREAD if with_internal else _PUBLIC_THREAD, {"ticket_id": ticket.id}).all()
+    return read_rows(_THREAD if with_internal else _PUBLIC_THREAD, {"ticket_id": ticket.id})
 
 
 def public_thread(ticket) -> list:
