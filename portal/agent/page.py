@@ -5,6 +5,7 @@ from .. import policy
 from ..brands.settings import settings_for
 from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
+from . import queries
 from .assistance import active_request
 from .services import form_fields
 
@@ -30,6 +31,12 @@ def field_views(form, values: dict, posted=None, errors: dict | None = None) -> 
             field=field, name=name, value=value, required=field.required_to_solve,
             visible=field.id in shown, error=(errors or {}).get(field.id), shown_when=conditions))
     return views
+
+
+def assignee_choices(brand) -> list[tuple]:
+    """(id, name, ids of their groups here) of each agent who may be assigned, for the select."""
+    return [(agent.id, agent.name, " ".join(map(str, sorted(group_ids))))
+            for agent, group_ids in queries.assignable_agents(brand)]
 
 
 def assistance_state(ticket, requests, user, brand) -> dict:

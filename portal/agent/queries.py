@@ -231,10 +231,16 @@ def other_requests(ticket, viewer: Viewer) -> list:
 
 
 _BRAND_GROUPS = select(Group).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
+_GROUP_CHOICES = select(Group.id, Group.name).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
 
 
 def brand_groups(brand) -> list[Group]:
     return list(db.session.scalars(_BRAND_GROUPS, {"brand_id": brand.id}))
+
+
+def group_choices(brand) -> list:
+    """(id, name) of the brand's groups, by name, for a select."""
+    return read_rows(_GROUP_CHOICES, {"brand_id": brand.id})
 
 
 _ASSIGNABLE_AGENTS = (

@@ -18,7 +18,7 @@ from . import bp
 from . import queries
 from .assistance import preferences_of, requests_of
 from .errors import WorkspaceError
-from .page import assistance_state, field_views
+from .page import assignee_choices, assistance_state, field_views
 from .services import WORKSPACE_CHANNELS, create_on_behalf, update_ticket
 
 
@@ -84,7 +84,7 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
         comments=comments, events=events,
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
-        groups=queries.brand_groups(current_brand), agents=queries.assignable_agents(current_brand),
+        group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),
         other_requests=queries.other_requests(ticket, viewer), statuses=STATUSES, priorities=PRIORITIES,
         types=TYPES, can_change=policy.can_change_ticket(current_user, current_brand),
         error=error, posted=posted, changed_since=changed_since,
@@ -146,7 +146,7 @@ def new_ticket():
     return render_template(
         "agent/new_ticket.html", viewer=viewer, form=form, forms=_workspace_forms(),
         fields=field_views(form, {}, posted, error.details.get("field_errors") if error else None),
-        groups=queries.brand_groups(current_brand), agents=queries.assignable_agents(current_brand),
+        group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),
         channels=WORKSPACE_CHANNELS, priorities=PRIORITIES, types=TYPES, error=error, posted=posted,
         can_change=policy.can_change_ticket(current_user, current_brand), prefs=preferences_of(current_user),
     ), status

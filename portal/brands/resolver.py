@@ -4,6 +4,7 @@ A mapped host gets its brand prefix added by one WSGI rewrite, so every URL has 
 views only ever see `/<brand>/…`. Views never parse the host.
 """
 import time
+from functools import lru_cache
 
 from flask import abort, current_app, g, request
 from sqlalchemy import bindparam, select
@@ -105,15 +106,20 @@ def add_brand_values(endpoint, values):
     brand = g.get("brand")
     if brand is None:
         return
-    from flask import current_app
-
-    expects = current_app.url_map.is_endpoint_expecting
-    if expects(endpoint, "brand"):
+    expects_brand, expects_locale = _expected_values(current_app.url_map, endpoint)
+    if expects_brand:
         values.setdefault("brand", brand.slug)
-    if "locale" not in values and expects(endpoint, "locale"):
+    if expects_locale and "locale" not in values:
         from flask_babel import get_locale
 
         values["locale"] = g.get("url_locale") or str(get_locale())
+
+
+@lru_cache(maxsize=1024)
+def _expected_values(url_map, endpoint) -> tuple[bool, bool]:
+    """Whether the endpoint's URL takes a brand and a locale; the rules are fixed once the app
+    is built, and a page builds some thirty URLs."""
+    return url_map.is_endpoint_expecting(endpoint, "brand"), url_map.is_endpoint_expecting(endpoint, "locale")
 
 
 def current_settings():
