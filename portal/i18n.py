@@ -3,6 +3,7 @@ Accept-Language. Also the `flask translate` commands wrapping pybabel."""
 import os
 import subprocess
 import sys
+from functools import lru_cache
 
 import click
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, session
@@ -32,14 +33,16 @@ def select_locale() -> str:
 
 
 # Each render's translations, read once by portal.templating's context processor (so under any
-# force_locale) and kept on `g`: Flask-Babel's own lookup walks the request context four times per
-# string, and a ticket page translates ~200. Plain functions, not pass_context ones: Jinja derives
-# a new context for each of those called inside a loop.
+# force_locale): Flask-Babel's own lookup walks the request context four times per string, and a
+# ticket page translates ~200. The render's context gets `_` bound to them (render_gettext); the
+# global `_` (templates rendered without the page's context: imported macros, cached fragments)
+# reads them from `g`. Neither takes the context: Jinja copies the whole context on every call
+# of a `pass_context` callable made after a `{% set %}` in a block.
 RENDER_TRANSLATIONS = "_render_translations"
 
 
-def remember_render_translations() -> None:
-    setattr(g, RENDER_TRANSLATIONS, get_translations())
+def remember_render_translations(translations) -> None:
+    setattr(g, RENDER_TRANSLATIONS, translations)
 
 
 def template_translations():
@@ -47,16 +50,27 @@ def template_translations():
     return g.get(RENDER_TRANSLATIONS) or get_translations()
 
 
-@pass_eval_context
-def _template_gettext(eval_ctx, string: str, **variables) -> str:
-    """Jinja's newstyle gettext (the translation is markup when autoescaping, and always a
-    format string whose variables are escaped), on the render's translations. It takes the
-    evaluation context, not the context: a `pass_context` callable makes Jinja copy the whole
-    context on every call after a `{% set %}` in a block, and a ticket page has ~200 calls."""
-    translated = template_translations().ugettext(string)
+def _newstyle_gettext(eval_ctx, translations, string: str, variables: dict) -> str:
+    """Jinja's newstyle gettext: the translation is markup when autoescaping, and always a
+    format string whose variables are escaped."""
+    translated = translations.ugettext(string)
     if eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, **variables) -> str:
+    return _newstyle_gettext(eval_ctx, template_translations(), string, variables)
+
+
+@lru_cache(maxsize=16)
+def render_gettext(translations):
+    """Templates' `_` bound to one language's translations (one per language, kept)."""
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        return _newstyle_gettext(eval_ctx, translations, string, variables)
+    return gettext
 
 
 def install_template_gettext(app) -> None:

@@ -6,14 +6,15 @@ from functools import lru_cache
 
 from babel import Locale, dates
 from flask import current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from . import policy
-from .i18n import remember_render_translations
+from .i18n import remember_render_translations, render_gettext
+from .labels import TEMPLATE_FUNCTIONS, labels_in
 
 
 def _can_use_workspace() -> bool:
@@ -191,8 +192,12 @@ def option_tags(choices, chosen) -> Markup:
 def register(app):
     @app.context_processor
     def inject():
-        remember_render_translations()
+        translations = get_translations()
+        remember_render_translations(translations)
         return {
+            **labels_in(translations),
+            "_": render_gettext(translations),
+            "gettext": render_gettext(translations),
             "current_brand": g.get("brand"),
             "brand_settings": g.get("brand_settings"),
             "can_use_workspace": _can_use_workspace,
@@ -205,7 +210,6 @@ def register(app):
             "_locale_and_zone": _locale_and_zone(),
         }
 
-    from .labels import TEMPLATE_FUNCTIONS
 
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags)
     app.jinja_env.filters["linkify"] = linkify
