@@ -61,7 +61,8 @@ def schema_fingerprint() -> str:
     parts = []
     for table in db.metadata.sorted_tables:
         parts.append(str(CreateTable(table).compile(engine)))
-        parts.extend(str(CreateIndex(index).compile(engine)) for index in table.indexes)
+        # A table's indexes are a set: sorted, or the hash changes from one run to the next.
+        parts.extend(sorted(str(CreateIndex(index).compile(engine)) for index in table.indexes))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
