@@ -106,7 +106,7 @@ def add_brand_values(endpoint, values):
     brand = g.get("brand")
     if brand is None:
         return
-    expects_brand, expects_locale = _expected_values(current_app.url_map, endpoint)
+    expects_brand, expects_locale = expected_url_values(current_app.url_map, endpoint)
     if expects_brand:
         values.setdefault("brand", brand.slug)
     if expects_locale and "locale" not in values:
@@ -116,7 +116,7 @@ def add_brand_values(endpoint, values):
 
 
 @lru_cache(maxsize=1024)
-def _expected_values(url_map, endpoint) -> tuple[bool, bool]:
+def expected_url_values(url_map, endpoint) -> tuple[bool, bool]:
     """Whether the endpoint's URL takes a brand and a locale; the rules are fixed once the app
     is built, and a page builds some thirty URLs."""
     return url_map.is_endpoint_expecting(endpoint, "brand"), url_map.is_endpoint_expecting(endpoint, "locale")
