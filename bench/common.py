@@ -10,6 +10,7 @@ import http.client
 import itertools
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -77,7 +78,11 @@ class Session:
                 row = UserSession(key=_new_key(), user_id=user_id, user_agent="guichet-bench")
                 db.session.add(row)
                 db.session.commit()
-                value = self.app.session_interface.get_signing_serializer(self.app).dumps({SESSION_KEY: row.key})
+                # The cookie as a browser holds it after its first page, with the CSRF secret
+                # Flask-WTF stores then: without it every measured page would mint one and set
+                # a new cookie, which no real visitor's second page does.
+                value = self.app.session_interface.get_signing_serializer(self.app).dumps(
+                    {SESSION_KEY: row.key, "csrf_token": secrets.token_hex(20)})
             self.cookies[user_id] = f"{self.app.config['SESSION_COOKIE_NAME']}={value}"
         return self.cookies[user_id]
 

@@ -24,6 +24,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
+# Sign-in state is our server-side session row (auth.sessions), rotated on sign-in and assist.
+# Flask-Login's own check only marks a session "not fresh" (unused here), and doing so rewrote
+# the session cookie on every response.
+login_manager.session_protection = None
 csrf = CSRFProtect()
 babel = Babel()
 migrate = Migrate()

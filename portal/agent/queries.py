@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
@@ -251,8 +252,7 @@ _ASSIGNABLE_AGENTS = (
            User.active.is_(True)).order_by(User.name, User.id))
 
 
-@dataclass(frozen=True)
-class Assignee:
+class Assignee(NamedTuple):
     id: int
     name: str
 
