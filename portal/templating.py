@@ -77,12 +77,12 @@ def _workspace_links():
         return []
     links = []
     if policy.can_search_users(current_user, brand):
-        links.append((_("Find users"), url_for("search.users")))
+        links.append((_("Find users"), template_url_for("search.users")))
     if policy.assist_allowed(current_user, brand, policy.USE_ASSIST):
-        links.append((_("Assisted service"), url_for("assist.panel")))
+        links.append((_("Assisted service"), template_url_for("assist.panel")))
     if policy.assist_allowed(current_user, brand, policy.VIEW_REPORTS):
-        links.append((_("Interaction log"), url_for("assist.interactions")))
-        links.append((_("Dashboards"), url_for("assist.dashboards")))
+        links.append((_("Interaction log"), template_url_for("assist.interactions")))
+        links.append((_("Dashboards"), template_url_for("assist.dashboards")))
     return links
 
 
@@ -218,6 +218,18 @@ def template_url_for(endpoint: str, **values) -> str:
     return url
 
 
+def bootstrap_tags(kind: str) -> Markup:
+    """Bootstrap's stylesheet ("css") or script ("js") tags from bootstrap-flask, built once per
+    app and mount point: they depend only on the configuration."""
+    from .extensions import bootstrap
+
+    tags = current_app.extensions.setdefault("bootstrap_tags", {})
+    key = (kind, request.script_root if has_request_context() else "")
+    if key not in tags:
+        tags[key] = bootstrap.load_css() if kind == "css" else bootstrap.load_js()
+    return tags[key]
+
+
 def register(app):
     @app.context_processor
     def inject():
@@ -240,7 +252,8 @@ def register(app):
         }
 
 
-    app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, url_for=template_url_for)
+    app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, url_for=template_url_for,
+                                bootstrap_tags=bootstrap_tags)
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["cached_fragment"] = _cached_fragment
     app.jinja_env.filters["datetime"] = _datetime_filter

@@ -1,4 +1,5 @@
-"""Templates' url_for remembers plain links per app; a link still follows its brand and language."""
+"""Templates' url_for remembers plain links per app, and a link still follows its brand and
+language; bootstrap's tags are built once."""
 from flask import g, url_for
 
 from portal.templating import template_url_for
@@ -27,3 +28,12 @@ def test_same_urls_as_flask_and_options_go_straight_to_flask(app, make_brand):
         g.brand, g.url_locale = acme, "en"
         assert template_url_for("agent.ticket", ticket_id=7) == "/desk/acme/agent/tickets/7"
         assert template_url_for("helpcenter.home") == "/desk/acme/hc/en/"
+
+
+def test_bootstrap_tags_are_bootstrap_flasks_own(app):
+    from portal.extensions import bootstrap
+    from portal.templating import bootstrap_tags
+
+    with app.test_request_context("/"):
+        assert bootstrap_tags("css") == bootstrap.load_css() and 'rel="stylesheet"' in bootstrap_tags("css")
+        assert bootstrap_tags("js") == bootstrap.load_js() and "<script" in bootstrap_tags("js")
