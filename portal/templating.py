@@ -179,8 +179,13 @@ _FRAGMENTS_LOCK = threading.Lock()
 def option_tags(choices, chosen) -> Markup:
     """`<option>` tags for (value, label) or (value, label, data-groups) choices, the one whose
     value is `chosen` (compared as text) selected. Python, not a Jinja loop: the assignee list
-    has one option per agent, about 10 µs each in Jinja."""
-    chosen = "" if chosen is None else str(chosen)
+    has one option per agent, about 10 µs each in Jinja; and the same list comes back on every
+    ticket of a brand, so it is built once per list and choice."""
+    return _option_tags(tuple(tuple(choice) for choice in choices), "" if chosen is None else str(chosen))
+
+
+@lru_cache(maxsize=1024)
+def _option_tags(choices: tuple, chosen: str) -> Markup:
     tags = []
     for value, label, *groups in choices:
         value = str(value)
