@@ -229,21 +229,6 @@ def end_assistance(assistance, agent, brand, outcome: str) -> None:
     db.session.commit()
 
 
-class Preferences(NamedTuple):
-    play_sound: bool = True
-    pop_up: bool = True
-
-
-_PREFERENCES = (select(AgentPreference.play_sound, AgentPreference.pop_up)
-                .where(AgentPreference.user_id == bindparam("user_id")))
-
-
-def preferences_of(user) -> Preferences:
-    """The agent's notice switches (every workspace page reads them), both on when unset."""
-    rows = read_rows(_PREFERENCES, {"user_id": user.id})
-    return Preferences(*rows[0]) if rows else Preferences()
-
-
 def save_preferences(user, play_sound: bool, pop_up: bool) -> AgentPreference:
     prefs = db.session.get(AgentPreference, user.id)
     if prefs is None:

@@ -5,6 +5,7 @@ is decided on read from `expires_at`, the same in every worker; writers also swe
 `expired` before inserting, so the partial unique index holds one active request per ticket.
 """
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -100,6 +101,13 @@ class AssistanceNotice(db.Model):
 
     request = relationship("AssistanceRequest", back_populates="notices")
     supervisor = relationship("User")
+
+
+class Preferences(NamedTuple):
+    """An agent's switches as pages read them: both on until they choose (AgentPreference)."""
+
+    play_sound: bool = True
+    pop_up: bool = True
 
 
 class AgentPreference(db.Model):

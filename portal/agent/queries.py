@@ -17,6 +17,7 @@ from ..models_base import utcnow
 from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketEvent,
                               TicketFieldValue, TicketForm)
 from ..tickets.queries import thread  # noqa: F401  (the workspace reads threads the same way)
+from .models import AgentPreference, Preferences
 
 RECENTLY_SOLVED = timedelta(days=7)
 MAX_PER_PAGE = 100
@@ -45,6 +46,7 @@ class Viewer:
     group_ids: frozenset
     sees_all: bool
     is_full_agent: bool
+    preferences: Preferences  # the notice switches every workspace page shows
 
     @property
     def views(self) -> list[str]:
@@ -54,14 +56,22 @@ class Viewer:
 
 # Statements read by every workspace page are built once, with bound parameters: building a
 # select with its options costs more than running it.
-_GROUP_IDS = (select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
-              .where(GroupMember.user_id == bindparam("user_id"), Group.brand_id == bindparam("brand_id")))
+_VIEWER = (select(AgentPreference.play_sound, AgentPreference.pop_up, Group.id).select_from(User)
+           .outerjoin(AgentPreference, AgentPreference.user_id == User.id)
+           .outerjoin(GroupMember, GroupMember.user_id == User.id)
+           .outerjoin(Group, and_(Group.id == GroupMember.group_id, Group.brand_id == bindparam("brand_id")))
+           .where(User.id == bindparam("user_id")))
 
 
 def viewer_for(user, brand) -> Viewer:
-    group_ids = frozenset(group_id for (group_id,) in read_rows(_GROUP_IDS, {"user_id": user.id, "brand_id": brand.id}))
+    """The viewer's groups in this brand and their notice switches, in one statement (a row
+    per group membership, in any brand)."""
+    rows = read_rows(_VIEWER, {"user_id": user.id, "brand_id": brand.id})
+    play_sound, pop_up = rows[0][:2] if rows else (None, None)
+    preferences = Preferences() if play_sound is None else Preferences(play_sound, pop_up)
+    group_ids = frozenset(group_id for _sound, _pop_up, group_id in rows if group_id is not None)
     return Viewer(user, brand, group_ids, policy.sees_all_workspace_tickets(user, brand),
-                  policy.is_full_agent(user, brand))
+                  policy.is_full_agent(user, brand), preferences)
 
 
 # Views' statements are built once per shape (view, sort, who sees what) with bound parameters

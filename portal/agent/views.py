@@ -16,7 +16,7 @@ from ..tickets.models import PRIORITIES, STATUSES, TYPES, TicketForm
 from ..tickets.queries import form_in_brand
 from . import bp
 from . import queries
-from .assistance import preferences_of, requests_of
+from .assistance import requests_of
 from .errors import WorkspaceError
 from .page import assignee_choices, assistance_state, field_views
 from .services import WORKSPACE_CHANNELS, create_on_behalf, update_ticket
@@ -61,7 +61,7 @@ def home():
                            count_cap=queries.COUNT_CAP, tickets=tickets, page=page, pages=pages,
                            has_next=has_next, per_page=per_page,
                            titles=queries.VIEW_TITLES, sorts=queries.SORTS,
-                           prefs=preferences_of(current_user))
+                           prefs=viewer.preferences)
 
 
 def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
@@ -91,7 +91,7 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
         seen_event_id=max((e.id for e in events), default=0),
         seen_comment_id=max((c.id for c in comments), default=0),
         assistance=assistance_state(ticket, requests, current_user, current_brand),
-        assistance_requests=requests, prefs=preferences_of(current_user), now=utcnow(),
+        assistance_requests=requests, prefs=viewer.preferences, now=utcnow(),
     ), status
 
 
@@ -148,6 +148,6 @@ def new_ticket():
         fields=field_views(form, {}, posted, error.details.get("field_errors") if error else None),
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),
         channels=WORKSPACE_CHANNELS, priorities=PRIORITIES, types=TYPES, error=error, posted=posted,
-        can_change=policy.can_change_ticket(current_user, current_brand), prefs=preferences_of(current_user),
+        can_change=policy.can_change_ticket(current_user, current_brand), prefs=viewer.preferences,
     ), status
 
