@@ -10,7 +10,7 @@ from .. import policy
 from ..assist.registration import queue_invitation
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.services import AccountError, add_membership, create_user, normalise_email
+from ..auth.services import AccountError, add_membership, check_capabilities, create_user, normalise_email
 from ..brands.models import ROLES, Group, GroupMember, Membership
 from ..extensions import db
 from .common import AdminError, apply_changes, name_taken
@@ -21,8 +21,10 @@ from .common import AdminError, apply_changes, name_taken
 def _check_role(role: str, can_assist: bool, can_register_users: bool) -> None:
     if role not in ROLES:
         raise AdminError(_("Choose a role from the list."), field="role")
-    if not policy.may_hold_assist_capabilities(role) and (can_assist or can_register_users):
-        raise AdminError(_("Only agents and admins may assist users or register them."), field="role")
+    try:
+        check_capabilities(role, can_assist, can_register_users)
+    except AccountError as error:
+        raise AdminError(str(error), field="role") from None
 
 
 def _keep_an_admin(brand, membership: Membership) -> None:

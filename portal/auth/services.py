@@ -5,6 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .. import policy
 from ..audit.services import record
 from ..brands.models import ROLES, Membership
 from ..extensions import db
@@ -82,11 +83,19 @@ def create_user(email: str, name: str, password: str | None = None, *, username:
     return user
 
 
+def check_capabilities(role: str, can_assist: bool, can_register_users: bool) -> None:
+    """Assisting and registering users are for agents and admins (policy); the flags are refused
+    for any other role, whoever sets them (admin pages, the CLI)."""
+    if (can_assist or can_register_users) and not policy.may_hold_assist_capabilities(role):
+        raise AccountError(_("Only agents and admins may assist users or register them."), "role")
+
+
 def add_membership(user: User, brand, role: str = "end_user", *, can_assist: bool = False,
                    can_register_users: bool = False, actor=None, reason: str = "added") -> Membership:
     """Give user a role in brand (or change it); audited. Not committed."""
     if role not in ROLES:
         raise AccountError(_("Unknown role."), "role")
+    check_capabilities(role, can_assist, can_register_users)
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.brand_id == brand.id)
     )

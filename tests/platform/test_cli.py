@@ -40,6 +40,14 @@ def test_users_create_with_a_role(app, make_brand):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.set")) is not None
 
 
+def test_users_create_refuses_assist_capabilities_to_a_light_agent(app, make_brand):
+    make_brand("acme")
+    result = invoke(app, "users", "create", "--email", "lea@example.com", "--name", "Léa",
+                    "--password", GOOD_PASSWORD, "--brand", "acme", "--role", "light_agent", "--can-assist")
+    assert result.exit_code != 0 and "Only agents and admins may assist users" in result.output
+    assert db.session.scalar(select(User).where(User.email == "lea@example.com")) is None  # nothing written
+
+
 def test_users_create_without_brand(app):
     result = invoke(app, "users", "create", "--email", "solo@example.com", "--name", "Solo",
                     "--password", GOOD_PASSWORD)
