@@ -189,6 +189,29 @@
     refresh();
   });
 
+  // Only agents of the chosen group can be assigned (the server refuses the others too): their
+  // options are disabled, and changing the group drops an assignee who is not in it. The choice
+  // the page opened with is never touched, so loading it changes nothing.
+  document.querySelectorAll("select[data-limits-assignees]").forEach(function (groupSelect) {
+    var assigneeSelect = document.getElementById(groupSelect.getAttribute("data-limits-assignees"));
+    if (!assigneeSelect || groupSelect.disabled) { return; }
+    function limit(changed) {
+      var group = groupSelect.value;
+      Array.prototype.forEach.call(assigneeSelect.options, function (option) {
+        var groups = option.getAttribute("data-groups");
+        if (groups === null) { return; }  // "nobody"
+        var allowed = !group || groups.split(" ").indexOf(group) !== -1;
+        if (!allowed && option.selected) {
+          if (!changed) { return; }
+          assigneeSelect.value = "";
+        }
+        option.disabled = !allowed;
+      });
+    }
+    groupSelect.addEventListener("change", function () { limit(true); });
+    limit(false);
+  });
+
   poll();
   window.setInterval(poll, POLL_EVERY_MS);
 })();
