@@ -33,3 +33,12 @@ def demo_server(tmp, **config):
         thread.join()
         with app.app_context():
             db.engine.dispose()
+
+
+def sign_in(page, base, email, locale="en"):
+    """Sign in through the real help-centre page with the demo password; lands on its home."""
+    page.goto(f"{base}/acme/hc/{locale}/signin")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "demo-password")
+    page.click("form:has(input[name=password]) [type=submit]")
+    page.wait_for_url(f"{base}/acme/hc/{locale}/")

@@ -10,7 +10,7 @@ from portal.auth.models import User
 from portal.brands.models import Brand
 from portal.extensions import db
 from portal.tickets.models import Ticket, TicketForm
-from tests.live import demo_server
+from tests.live import demo_server, sign_in
 
 pytestmark = pytest.mark.browser
 IDLE_SECONDS = 3
@@ -29,11 +29,7 @@ def short_idle(tmp_path):
 
 
 def sign_in_as_agent(page, base, locale):
-    page.goto(f"{base}/acme/hc/{locale}/signin")
-    page.fill("input[name=email]", "agent@example.com")
-    page.fill("input[name=password]", "demo-password")
-    page.click("form:has(input[name=password]) [type=submit]")
-    page.wait_for_url(f"{base}/acme/hc/{locale}/")
+    sign_in(page, base, "agent@example.com", locale)
 
 
 def start_assisting_haru_by_phone(page, base, locale, haru_id):

@@ -7,7 +7,7 @@ from portal.auth.models import User
 from portal.brands.models import Brand, Group
 from portal.extensions import db
 from portal.tickets.models import Ticket
-from tests.live import demo_server
+from tests.live import demo_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,7 @@ def test_assignees_outside_the_chosen_group_cannot_be_picked(live, page):
                            for email in ("agent@example.com", "super@example.com", "admin@example.com"))
         ticket = db.session.scalar(select(Ticket.id).where(Ticket.brand_id == acme, Ticket.group_id == support,
                                                            Ticket.status == "new").limit(1))
-    page.goto(f"{base}/acme/hc/en/signin")
-    page.fill("input[name=email]", "agent@example.com")
-    page.fill("input[name=password]", "demo-password")
-    page.click("form:has(input[name=password]) [type=submit]")
-    page.wait_for_url(f"{base}/acme/hc/en/")
+    sign_in(page, base, "agent@example.com")
     page.goto(f"{base}/acme/agent/tickets/{ticket}")
 
     def disabled(user_id):

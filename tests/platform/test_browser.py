@@ -1,7 +1,7 @@
 """Smoke test in a real browser: the demo app served over HTTP, Debian's chromium driven by Playwright."""
 import pytest
 
-from tests.live import demo_server
+from tests.live import demo_server, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +17,7 @@ def test_sign_in_through_the_real_page_lands_on_the_french_home(live_server, pag
     base, _port = live_server
     page.goto(f"{base}/acme/hc/fr/signin")
     assert page.get_attribute("html", "lang") == "fr"
-    page.fill("input[name=email]", "user@example.com")
-    page.fill("input[name=password]", "demo-password")
-    page.click("form:has(input[name=password]) [type=submit]")
-    page.wait_for_url(f"{base}/acme/hc/fr/")
+    sign_in(page, base, "user@example.com", "fr")
     assert page.get_attribute("html", "lang") == "fr"
     assert "Haru Tanaka" in page.inner_text("header")
     assert page.locator("input[name=password]").count() == 0
