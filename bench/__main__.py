@@ -11,6 +11,9 @@ from . import agent, helpcentre
 from .common import Bench, save, table
 
 BENCHMARKS = {"helpcentre": helpcentre, "agent": agent}
+# Enough seed metadata to list the pages' names before seeding.
+_NAMES_ONLY = {"brand_slug": "", "requester_id": 0, "agent_id": 0, "thread_ticket_id": 0,
+               "scale": {"big_requester_requests": 0}}
 
 
 def main(argv=None):
@@ -22,6 +25,10 @@ def main(argv=None):
                         help=f"any of {', '.join(BENCHMARKS)} (default: all)")
     args = parser.parse_args(argv)
     names = args.names or list(BENCHMARKS)
+    known = {page.name for name in names for page in BENCHMARKS[name].pages(_NAMES_ONLY)}
+    if set(args.page) - known:
+        parser.error(f"unknown page(s): {', '.join(sorted(set(args.page) - known))}; "
+                     f"pages: {', '.join(sorted(known))}")
     started = time.perf_counter()
     bench = Bench(quick=args.quick)
     print(f"seeding time: {bench.meta['seed_seconds']:.1f} s for {bench.meta['users']:,} users and "
@@ -33,8 +40,9 @@ def main(argv=None):
         if not pages:
             continue
         rows = bench.measure(bench.prepare(pages))
+        suffix = ("-quick" if args.quick else "") + ("-pages" if args.page else "")
         tables.append(table(module.TITLE, rows, **getattr(module, "TABLE_OPTIONS", {})))
-        print("\n" + tables[-1] + f"\n(saved {save(name + ('-quick' if args.quick else ''), rows, bench.meta)})",
+        print("\n" + tables[-1] + f"\n(saved {save(name + suffix, rows, bench.meta)})",
               flush=True)
     print(f"\ntotal time: {time.perf_counter() - started:.0f} s")
     return 0

@@ -25,8 +25,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 # Sign-in state is our server-side session row (auth.sessions), rotated on sign-in and assist.
-# Flask-Login's own check only marks a session "not fresh" (unused here), and doing so rewrote
-# the session cookie on every response.
+# Flask-Login's own check only marks a session "not fresh", which nothing here reads, at the
+# cost of rewriting the session cookie; off, the cookie changes only when the session does.
 login_manager.session_protection = None
 csrf = CSRFProtect()
 babel = Babel()

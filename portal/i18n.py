@@ -60,7 +60,7 @@ def _newstyle_gettext(eval_ctx, translations, string: str, variables: dict) -> s
 
 
 @pass_eval_context
-def _template_gettext(eval_ctx, string: str, **variables) -> str:
+def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
     return _newstyle_gettext(eval_ctx, template_translations(), string, variables)
 
 
@@ -68,7 +68,7 @@ def _template_gettext(eval_ctx, string: str, **variables) -> str:
 def render_gettext(translations):
     """Templates' `_` bound to one language's translations (one per language, kept)."""
     @pass_eval_context
-    def gettext(eval_ctx, string: str, **variables) -> str:
+    def gettext(eval_ctx, string: str, /, **variables) -> str:
         return _newstyle_gettext(eval_ctx, translations, string, variables)
     return gettext
 
@@ -77,7 +77,7 @@ def install_template_gettext(app) -> None:
     """Templates' `_` and `gettext` read the render's translations without the context; the
     rarer plural and context forms keep Flask-Babel's lookup (newstyle, as Flask-Babel installs)."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: template_translations().ugettext(s),
+        gettext=lambda s: template_translations().ugettext(s),  # replaced below by one without context
         ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
         pgettext=lambda c, s: get_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),

@@ -1,6 +1,7 @@
 """What every template can use: brand, header links (policy decides), language, dates, linkify."""
 import re
 import threading
+from collections import OrderedDict
 from datetime import UTC
 from functools import lru_cache
 
@@ -161,18 +162,21 @@ def _cached_fragment(context, row, template_name: str) -> Markup:
     # Keyed by the values as a plain tuple (comparing SQLAlchemy rows costs ~15 µs each); each
     # fragment template is fed rows of one shape, so the values say everything.
     key = (template_name, tuple(row), locale, str(zone))
-    html = _FRAGMENTS.get(key)
-    if html is None:
-        html = Markup(current_app.jinja_env.get_template(template_name).render(c=row))
-        with _FRAGMENTS_LOCK:
-            if len(_FRAGMENTS) >= FRAGMENT_CACHE_SIZE:
-                del _FRAGMENTS[next(iter(_FRAGMENTS))]  # the oldest
-            _FRAGMENTS[key] = html
+    with _FRAGMENTS_LOCK:
+        html = _FRAGMENTS.get(key)
+        if html is not None:
+            _FRAGMENTS.move_to_end(key)  # least recently used goes first
+            return html
+    html = Markup(current_app.jinja_env.get_template(template_name).render(c=row))
+    with _FRAGMENTS_LOCK:
+        _FRAGMENTS[key] = html
+        if len(_FRAGMENTS) > FRAGMENT_CACHE_SIZE:
+            _FRAGMENTS.popitem(last=False)
     return html
 
 
 FRAGMENT_CACHE_SIZE = 10_000  # per worker: a few MB
-_FRAGMENTS: dict[tuple, Markup] = {}
+_FRAGMENTS: OrderedDict[tuple, Markup] = OrderedDict()
 _FRAGMENTS_LOCK = threading.Lock()
 
 
@@ -180,19 +184,23 @@ def option_tags(choices, chosen) -> Markup:
     """`<option>` tags for (value, label) or (value, label, data-groups) choices, the one whose
     value is `chosen` (compared as text) selected. Python, not a Jinja loop: the assignee list
     has one option per agent, about 10 µs each in Jinja; and the same list comes back on every
-    ticket of a brand, so it is built once per list and choice."""
-    return _option_tags(tuple(tuple(choice) for choice in choices), "" if chosen is None else str(chosen))
+    ticket of a brand, so its tags are built once per list."""
+    tags, position = _option_tags(tuple(tuple(choice) for choice in choices))
+    selected = position.get("" if chosen is None else str(chosen))
+    return Markup("".join(head + " selected" + tail if index == selected else head + tail
+                          for index, (head, tail) in enumerate(tags)))
 
 
-@lru_cache(maxsize=1024)
-def _option_tags(choices: tuple, chosen: str) -> Markup:
-    tags = []
+@lru_cache(maxsize=64)
+def _option_tags(choices: tuple) -> tuple[tuple, dict]:
+    """Each option's tag cut where ` selected` goes, and the position of each value."""
+    tags, position = [], {}
     for value, label, *groups in choices:
         value = str(value)
         data = f' data-groups="{escape(groups[0])}"' if groups else ""
-        selected = " selected" if value == chosen else ""
-        tags.append(f'<option value="{escape(value)}"{data}{selected}>{escape(label)}</option>')
-    return Markup("".join(tags))
+        position.setdefault(value, len(tags))
+        tags.append((f'<option value="{escape(value)}"{data}', f">{escape(label)}</option>"))
+    return tuple(tags), position
 
 
 URLS_KEPT = 10_000  # per app and worker
@@ -210,7 +218,8 @@ def template_url_for(endpoint: str, **values) -> str:
     brand = g.get("brand") if expects_brand and "brand" not in values else None
     locale = (g.get("url_locale") or str(get_locale())) if expects_locale and "locale" not in values else None
     try:
-        key = (request.script_root, endpoint, brand.slug if brand else None, locale, frozenset(values.items()))
+        key = (request.script_root, endpoint, brand.slug if brand else None, locale,
+               tuple((name, type(value), value) for name, value in values.items()))
         urls = app.extensions.setdefault("template_urls", {})
         url = urls.get(key)
     except TypeError:  # a value that cannot be a key

@@ -35,3 +35,9 @@ def test_template_gettext_follows_force_locale_inside_one_request(app):
             assert render_template_string(template) == "Clos"
         with force_locale("en"):
             assert render_template_string(template) == "Closed"
+
+
+def test_template_gettext_takes_any_variable_name(app):
+    with app.test_request_context("/"):
+        assert render_template_string("{{ _('%(string)s and %(eval_ctx)s', string='<a>', eval_ctx='b') }}") == (
+            "&lt;a&gt; and b")

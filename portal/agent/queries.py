@@ -56,16 +56,16 @@ class Viewer:
 
 # Statements read by every workspace page are built once, with bound parameters: building a
 # select with its options costs more than running it.
-_VIEWER = (select(AgentPreference.play_sound, AgentPreference.pop_up, Group.id).select_from(User)
+_VIEWER = (select(AgentPreference.play_sound, AgentPreference.pop_up, GroupMember.group_id).select_from(User)
            .outerjoin(AgentPreference, AgentPreference.user_id == User.id)
-           .outerjoin(GroupMember, GroupMember.user_id == User.id)
-           .outerjoin(Group, and_(Group.id == GroupMember.group_id, Group.brand_id == bindparam("brand_id")))
+           .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
+               select(Group.id).where(Group.brand_id == bindparam("brand_id")).scalar_subquery())))
            .where(User.id == bindparam("user_id")))
 
 
 def viewer_for(user, brand) -> Viewer:
     """The viewer's groups in this brand and their notice switches, in one statement (a row
-    per group membership, in any brand)."""
+    per group here, or one row)."""
     rows = read_rows(_VIEWER, {"user_id": user.id, "brand_id": brand.id})
     play_sound, pop_up = rows[0][:2] if rows else (None, None)
     preferences = Preferences() if play_sound is None else Preferences(play_sound, pop_up)
