@@ -265,7 +265,6 @@ def register(app):
             "_locale_and_zone": _locale_and_zone(),
         }
 
-
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, url_for=template_url_for,
                                 bootstrap_tags=bootstrap_tags)
     app.jinja_env.filters["linkify"] = linkify

@@ -97,8 +97,9 @@ _REQUESTS_OF = (
 def requests_of(ticket) -> list[AssistanceView]:
     """Every assistance request on the ticket, newest first, with its lines in order."""
     views: dict[int, AssistanceView] = {}
+    rows = read_rows(_REQUESTS_OF, {"ticket_id": ticket.id})
     for (request_id, group_id, group_name, agent_id, agent_name, supervisor_id, supervisor_name, status,
-         expires_at, message_id, kind, author_name, body, created_at) in read_rows(_REQUESTS_OF, {"ticket_id": ticket.id}):
+         expires_at, message_id, kind, author_name, body, created_at) in rows:
         view = views.get(request_id)
         if view is None:
             view = views[request_id] = AssistanceView(request_id, group_id, group_name or "", agent_id, agent_name,
