@@ -24,7 +24,7 @@ from ..auth.models import User, UserSession
 from ..auth.sessions import SESSION_KEY
 from ..brands.models import Brand, Membership
 from ..brands.resolver import serves_itself
-from ..extensions import db
+from ..database import read_rows
 from ..models_base import utcnow
 from ..policy import STAFF_ROLES
 from ..tickets.models import Ticket
@@ -46,7 +46,7 @@ def poll_rows(session_key: str, brand_slug: str, now, ticket_id: int | None = No
     params = {"key": session_key, "slug": brand_slug, "now": now}
     if ticket_id is not None:
         params.update(ticket_id=ticket_id, after_id=after_id)
-    return db.session.execute(_statement(ticket_id is not None), params).all()
+    return read_rows(_statement(ticket_id is not None), params)
 
 
 @lru_cache(maxsize=2)
