@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from . import policy
-from .brands.resolver import expected_url_values
+from .brands.resolver import brand_url_defaults
 from .i18n import remember_render_translations, render_gettext
 from .labels import TEMPLATE_FUNCTIONS, labels_in
 
@@ -208,17 +208,14 @@ URLS_KEPT = 10_000  # per app and worker
 
 def template_url_for(endpoint: str, **values) -> str:
     """Flask's url_for for templates, remembered per app for plain links: a page builds some
-    thirty URLs at ~10 µs each, and one depends only on the endpoint, its values, the brand and
-    language filled in by the URL defaults (brands.resolver) and the mount point. Relative
+    thirty URLs at ~10 µs each, and one depends only on the endpoint, its values, what the URL
+    defaults fill in (brands.resolver.brand_url_defaults) and the mount point. Relative
     endpoints, options (`_external`, `_anchor`…) and unhashable values go straight to Flask."""
     if not has_request_context() or endpoint.startswith(".") or any(key.startswith("_") for key in values):
         return url_for(endpoint, **values)
     app = current_app._get_current_object()
-    expects_brand, expects_locale = expected_url_values(app.url_map, endpoint)
-    brand = g.get("brand") if expects_brand and "brand" not in values else None
-    locale = (g.get("url_locale") or str(get_locale())) if expects_locale and "locale" not in values else None
     try:
-        key = (request.script_root, endpoint, brand.slug if brand else None, locale,
+        key = (request.script_root, endpoint, tuple(brand_url_defaults(endpoint, values).items()),
                tuple((name, type(value), value) for name, value in values.items()))
         urls = app.extensions.setdefault("template_urls", {})
         url = urls.get(key)

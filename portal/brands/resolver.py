@@ -103,20 +103,29 @@ def load_brand():
 
 
 def add_brand_values(endpoint, values):
+    for name, value in brand_url_defaults(endpoint, values).items():
+        values.setdefault(name, value)
+
+
+def brand_url_defaults(endpoint, values) -> dict:
+    """What the URL defaults fill in for this endpoint: the page's brand and language, where its
+    URL takes them and `values` does not give them (nothing outside a brand)."""
     brand = g.get("brand")
     if brand is None:
-        return
-    expects_brand, expects_locale = expected_url_values(current_app.url_map, endpoint)
-    if expects_brand:
-        values.setdefault("brand", brand.slug)
+        return {}
+    expects_brand, expects_locale = _expected_url_values(current_app.url_map, endpoint)
+    defaults = {}
+    if expects_brand and "brand" not in values:
+        defaults["brand"] = brand.slug
     if expects_locale and "locale" not in values:
         from flask_babel import get_locale
 
-        values["locale"] = g.get("url_locale") or str(get_locale())
+        defaults["locale"] = g.get("url_locale") or str(get_locale())
+    return defaults
 
 
 @lru_cache(maxsize=1024)
-def expected_url_values(url_map, endpoint) -> tuple[bool, bool]:
+def _expected_url_values(url_map, endpoint) -> tuple[bool, bool]:
     """Whether the endpoint's URL takes a brand and a locale; the rules are fixed once the app
     is built, and a page builds some thirty URLs."""
     return url_map.is_endpoint_expecting(endpoint, "brand"), url_map.is_endpoint_expecting(endpoint, "locale")
