@@ -156,6 +156,16 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """(app, base_url, port): the demo data served by a real HTTP server on a free loopback port,
+    one for the whole run (the browser tests only add to it)."""
+    from tests.live import demo_server
+
+    with demo_server(tmp_path_factory.mktemp("live")) as site:
+        yield site
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()

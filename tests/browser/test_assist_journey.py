@@ -16,12 +16,6 @@ pytestmark = pytest.mark.browser
 IDLE_SECONDS = 3
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with demo_server(tmp_path_factory.mktemp("assist-live")) as (app, base, _port):
-        yield app, base
-
-
 @pytest.fixture
 def short_idle(tmp_path):
     with demo_server(tmp_path, ASSIST_IDLE_TIMEOUT_SECONDS=IDLE_SECONDS) as (app, base, _port):
@@ -55,8 +49,8 @@ def ids(app):
 
 
 @pytest.mark.parametrize("locale", ["en", "fr"])
-def test_assisted_request_then_logged_call_in_the_dashboard(live, page, locale):
-    app, base = live
+def test_assisted_request_then_logged_call_in_the_dashboard(demo_site, page, locale):
+    app, base, _port = demo_site
     haru, sarah, form_id = ids(app)
     sign_in_as_agent(page, base, locale)
     start_assisting_haru_by_phone(page, base, locale, haru)

@@ -7,19 +7,13 @@ from portal.auth.models import User
 from portal.brands.models import Brand, Group
 from portal.extensions import db
 from portal.tickets.models import Ticket
-from tests.live import demo_server, sign_in
+from tests.live import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory):
-    with demo_server(tmp_path_factory.mktemp("ticket-live")) as (app, base, _port):
-        yield app, base
-
-
-def test_assignees_outside_the_chosen_group_cannot_be_picked(live, page):
-    app, base = live
+def test_assignees_outside_the_chosen_group_cannot_be_picked(demo_site, page):
+    app, base, _port = demo_site
     with app.app_context():
         acme = db.session.scalar(select(Brand.id).where(Brand.slug == "acme"))
         support, security = (db.session.scalar(select(Group.id).where(Group.brand_id == acme, Group.name == name))

@@ -1,16 +1,15 @@
 """Smoke test in a real browser: the demo app served over HTTP, Debian's chromium driven by Playwright."""
 import pytest
 
-from tests.live import demo_server, sign_in
+from tests.live import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app with the demo data, served by a real HTTP server on a free loopback port."""
-    with demo_server(tmp_path_factory.mktemp("live")) as (_app, base, port):
-        yield base, port
+@pytest.fixture
+def live_server(demo_site):
+    _app, base, port = demo_site
+    return base, port
 
 
 def test_sign_in_through_the_real_page_lands_on_the_french_home(live_server, page):
