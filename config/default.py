@@ -18,8 +18,12 @@ LANGUAGES = ["en", "fr"]
 # argon2id, argon2-cffi's defaults (t=3, m=64 MiB, p=4) pass ASVS 5.0.
 ARGON2_TIME_COST = 3
 ARGON2_MEMORY_COST = 65536
-# Failed sign-ins allowed per e-mail (and per address) in the window before refusing.
+# Failed sign-ins (and API passwords and tokens) allowed in the window before refusing: per
+# (account, address), per address whatever the accounts, and per account from everywhere. The last
+# is far higher so that a stranger cannot lock the owner out (DESIGN §13).
 SIGNIN_MAX_FAILURES = 5
+SIGNIN_MAX_FAILURES_PER_IP = 50
+SIGNIN_MAX_FAILURES_PER_ACCOUNT = 100
 SIGNIN_FAILURE_WINDOW_SECONDS = 900
 # Password-reset requests allowed per client address in the window (per e-mail: 3 live links).
 PASSWORD_RESET_MAX_PER_IP = 10

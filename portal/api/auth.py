@@ -5,6 +5,7 @@ never reads the browser's session cookie: `current_user` is pinned to anonymous 
 could load it from the cookie, so a forged cross-site request carries no identity (hence no CSRF
 check). Requests are counted per token (or per user, with a password) in a fixed one-minute
 window stored in the database, so the limit holds across workers and hosts.
+Wrong passwords and wrong tokens count as failed sign-ins (auth.throttle), on the same counters.
 """
 import hashlib
 import time
@@ -58,28 +59,37 @@ def _refuse_credentials():
     refuse(401)
 
 
-def _user_by_password(email: str, password: str) -> User:
-    address = client_address()
-    if too_many_failures(email, address):
+def _refuse_if_throttled(email: str) -> None:
+    if too_many_failures(email, client_address()):
         refuse(429, _("Too many failed sign-ins. Wait a few minutes and try again."))
+
+
+def _failed(email: str) -> None:
+    """Count a wrong password or token like a failed sign-in, then answer 401."""
+    # A fresh transaction whose first statement writes: no stale read snapshot to upgrade.
+    db.session.rollback()
+    record_failure(email, client_address())
+    db.session.commit()
+    _refuse_credentials()
+
+
+def _user_by_password(email: str, password: str) -> User:
+    _refuse_if_throttled(email)
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
     if user is None:
         burn_time(password)
     if user is None or not user.active or not verify_password(user, password):
-        # A fresh transaction whose first statement writes: no stale read snapshot to upgrade.
-        db.session.rollback()
-        record_failure(email, address)
-        db.session.commit()
-        _refuse_credentials()
+        _failed(email)
     return user
 
 
 def _user_by_token(email: str, secret: str) -> tuple[User, ApiToken]:
+    _refuse_if_throttled(email)
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret))
                               .options(joinedload(ApiToken.user))) if secret else None
     if (token is None or not token.is_active or not token.user.active
             or token.user.email.lower() != email.lower()):
-        _refuse_credentials()
+        _failed(email)
     return token.user, token
 
 

@@ -147,7 +147,7 @@ def apply_password_reset(token: PasswordResetToken, new_password: str, brand=Non
     db.session.execute(update(PasswordResetToken).where(
         PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)).values(used_at=now))
     ended = db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)).rowcount or 0
-    clear_failures(user.email)  # the owner proved they read the mailbox: sign-in is open again
+    clear_failures(user.email, everywhere=True)  # the owner proved they read the mailbox: sign-in is open again
     record("user.password_reset", brand=brand, obj=user, sessions_ended=ended)
     return ended
 

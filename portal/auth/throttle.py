@@ -8,7 +8,7 @@ Each kind of attempt has its own rows (`kind`), window and limits.
 from datetime import timedelta
 
 from flask import current_app, request
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -23,10 +23,16 @@ def _window_start(kind: str):
     return utcnow() - timedelta(seconds=current_app.config[key])
 
 
-def _limits() -> tuple[int, int]:
-    per_email = current_app.config["SIGNIN_MAX_FAILURES"]
-    per_address = current_app.config.get("SIGNIN_MAX_FAILURES_PER_IP") or per_email
-    return per_email, per_address
+def _limits() -> tuple[int, int, int]:
+    """(per account and address, per address, per account) failures allowed in the window."""
+    config = current_app.config
+    per_pair = config["SIGNIN_MAX_FAILURES"]
+    return (per_pair, config.get("SIGNIN_MAX_FAILURES_PER_IP") or 10 * per_pair,
+            config.get("SIGNIN_MAX_FAILURES_PER_ACCOUNT") or 20 * per_pair)
+
+
+def _from(address: str | None):
+    return SigninFailure.ip_address.is_(None) if address is None else SigninFailure.ip_address == address
 
 
 def client_address() -> str | None:
@@ -56,22 +62,33 @@ def _normal(email: str) -> str:
 # --- Sign-in ---------------------------------------------------------------------------------
 
 def too_many_failures(email: str, address: str | None = None) -> bool:
-    """True when this e-mail, or this client address, failed too often in the window."""
-    per_email, per_address = _limits()
-    if _attempts(SIGNIN, SigninFailure.email == _normal(email)) >= per_email:
+    """True when this account failed too often from this address, this address failed too often
+    (for any accounts), or this account failed very often from everywhere.
+
+    Only the last ceiling ignores the address, and it is far higher than the first: a stranger
+    guessing from a few addresses locks themselves out, not the owner (DESIGN §13).
+    """
+    per_pair, per_address, per_account = _limits()
+    account = SigninFailure.email == _normal(email)
+    if _attempts(SIGNIN, and_(account, _from(address))) >= per_pair:
         return True
-    return address is not None and _attempts(SIGNIN, SigninFailure.ip_address == address) >= per_address
+    if address is not None and _attempts(SIGNIN, _from(address)) >= per_address:
+        return True
+    return _attempts(SIGNIN, account) >= per_account
 
 
 def record_failure(email: str, address: str | None = None) -> None:
-    """Count one failed sign-in (not committed)."""
+    """Count one failed sign-in, API password or API token (not committed)."""
     _record(SIGNIN, _normal(email), address)
 
 
-def clear_failures(email: str) -> None:
-    """A successful sign-in forgives that e-mail's failures (not the address's others)."""
-    db.session.execute(delete(SigninFailure).where(SigninFailure.kind == SIGNIN,
-                                                   SigninFailure.email == _normal(email)))
+def clear_failures(email: str, address: str | None = None, *, everywhere: bool = False) -> None:
+    """A successful sign-in forgives that account's failures from that address; a password reset
+    (the owner read the mailbox) forgives them from everywhere. Other accounts' failures stay."""
+    where = [SigninFailure.kind == SIGNIN, SigninFailure.email == _normal(email)]
+    if not everywhere:
+        where.append(_from(address))
+    db.session.execute(delete(SigninFailure).where(*where))
 
 
 # --- Password-reset requests -------------------------------------------------------------------

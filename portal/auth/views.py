@@ -11,6 +11,7 @@ from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with, render_error
 from ..extensions import db, login_manager
+from ..redirects import safe_local_target
 from . import bp
 from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SigninForm, SignupForm
 from .models import User
@@ -30,8 +31,7 @@ from .throttle import clear_failures, client_address, record_failure, too_many_f
 
 
 def _safe_next(default: str) -> str:
-    target = request.values.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_local_target(request.values.get("next"), default)
 
 
 def _form_status() -> int:
@@ -78,7 +78,7 @@ def signin():
     if membership_at_signin(user, current_brand, g.brand_settings.self_registration) is None:
         db.session.commit()  # keeps an upgraded password hash
         return _signin_page(form, _refusal_message(), 401)
-    clear_failures(email)
+    clear_failures(email, address)
     start_session(user)
     db.session.commit()  # the session row, the membership and any upgraded hash together
     return redirect(_safe_next(url_for("helpcenter.home")))

@@ -1,10 +1,11 @@
 """Authentication, the browser session's absence, CSRF, rate limits and the error shape."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.api.auth import hash_secret
 from portal.api.models import ApiRateCounter, ApiToken
 from portal.api.tokens import create_token, revoke_token
+from portal.auth.models import SigninFailure
 from portal.extensions import db
 
 from .conftest import basic
@@ -59,10 +60,26 @@ def test_basic_auth_needs_no_csrf_token(csrf_app, world, api):
     assert response.status_code == 201
 
 
-def test_repeated_wrong_passwords_are_throttled(world, api):
+def test_repeated_wrong_passwords_are_throttled_from_that_address_only(world, api):
     for _attempt in range(5):
         assert api("GET", world["acme"], "/users/me.json", world["user"], secret="wrong").status_code == 401
     assert api("GET", world["acme"], "/users/me.json", world["user"]).status_code == 429
+    owner = api("GET", world["acme"], "/users/me.json", world["user"], environ_base={"REMOTE_ADDR": "10.8.8.8"})
+    assert owner.status_code == 200
+    assert api("GET", world["acme"], "/users/me.json", world["agent"]).status_code == 200
+
+
+def test_wrong_tokens_count_like_wrong_passwords(app, world, api):
+    app.config.update(SIGNIN_MAX_FAILURES=3)
+    _token, secret = create_token(world["user"], "script")
+    for _attempt in range(3):
+        assert api("GET", world["acme"], "/users/me.json", world["user"], secret="guess", token=True).status_code == 401
+    assert db.session.scalar(select(func.count(SigninFailure.id))) == 3
+    assert api("GET", world["acme"], "/users/me.json", world["user"], secret=secret, token=True).status_code == 429
+    assert api("GET", world["acme"], "/users/me.json", world["user"]).status_code == 429  # same counters
+    elsewhere = api("GET", world["acme"], "/users/me.json", world["user"], secret=secret, token=True,
+                    environ_base={"REMOTE_ADDR": "10.8.8.8"})
+    assert elsewhere.status_code == 200
 
 
 def test_rate_limit_headers_then_429_with_retry_after(app, world, api):

@@ -30,7 +30,8 @@ def _seed_requests(world):
 @pytest.mark.parametrize("who", ["agent", "user"])
 def test_the_openapi_document_holds_against_the_server(app, world, live_server, who):
     # Schemathesis also sends wrong credentials on purpose; the sign-in throttle is tested elsewhere.
-    app.config["SIGNIN_MAX_FAILURES"] = 10_000
+    app.config.update(SIGNIN_MAX_FAILURES=10_000, SIGNIN_MAX_FAILURES_PER_IP=10_000,
+                      SIGNIN_MAX_FAILURES_PER_ACCOUNT=10_000)
     _seed_requests(world)
     _token, secret = create_token(world[who], "schemathesis")
     headers = basic(world[who], secret, token=True)

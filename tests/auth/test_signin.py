@@ -105,31 +105,53 @@ def test_restricted_brand_refuses_non_members_neutrally(client, make_brand, make
     assert signin(client, restricted, member).status_code == 302
 
 
-def test_failed_signins_are_throttled_per_email(app, client, make_brand, make_user):
+def _signin_from(client, brand, user_or_email, address, password=PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    return client.post(f"/{brand.slug}/hc/en/signin", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_failed_signins_lock_that_address_out_of_that_account_only(app, client, make_brand, make_user):
     app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_FAILURE_WINDOW_SECONDS=600)
     brand = make_brand("acme")
     user = make_user(roles={brand: "end_user"})
     for _ in range(3):
-        assert signin(client, brand, user, password="wrong-password").status_code == 401
-    # Even the right password is refused now, from any address.
-    blocked = client.post("/acme/hc/en/signin", data={"email": user.email, "password": PASSWORD},
-                          environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        assert _signin_from(client, brand, user, "10.0.0.66", password="wrong-password").status_code == 401
+    # Even the right password is refused from that address, with the same neutral words.
+    blocked = _signin_from(client, brand, user, "10.0.0.66")
     assert blocked.status_code == 429
     assert "Too many failed sign-ins" in _text(blocked)
+    assert _text(_signin_from(client, brand, "nobody@example.com", "10.0.0.67")).count("Too many") == 0
     assert _count(UserSession) == 0
-    assert _count(SigninFailure) == 3  # a refused attempt does not extend the lock
+    assert _count(SigninFailure) == 4  # a refused attempt does not extend the lock
+    # The owner, from their own address, is not locked out by the stranger.
+    assert _signin_from(client, brand, user, "10.9.9.9").status_code == 302
 
 
 def test_throttle_is_also_per_address_and_counts_unknown_emails(app, client, make_brand, make_user):
-    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_FAILURE_WINDOW_SECONDS=600)
+    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_MAX_FAILURES_PER_IP=4, SIGNIN_FAILURE_WINDOW_SECONDS=600)
     brand = make_brand("acme")
     user = make_user(roles={brand: "end_user"})
     for n in range(3):
-        signin(client, brand, f"guess{n}@example.com")
+        assert signin(client, brand, f"guess{n}@example.com").status_code == 401
+    assert signin(client, brand, user).status_code == 302  # 3 failures over many accounts: allowed
+    signin(client, brand, "guess3@example.com")
+    assert signin(client, brand, "guess4@example.com").status_code == 429
     assert signin(client, brand, user).status_code == 429
-    elsewhere = client.post("/acme/hc/en/signin", data={"email": user.email, "password": PASSWORD},
-                            environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    elsewhere = _signin_from(client, brand, user, "10.1.2.3")
     assert elsewhere.status_code == 302
+
+
+def test_a_high_per_account_ceiling_holds_against_spread_out_guessing(app, client, make_brand, make_user):
+    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_MAX_FAILURES_PER_ACCOUNT=5)
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    for n in range(4):
+        _signin_from(client, brand, user, f"10.0.1.{n}", password="wrong-password")
+    assert _signin_from(client, brand, user, "10.0.2.1").status_code == 302
+    _signin_from(client, brand, user, "10.0.1.9", password="wrong-password")
+    assert _signin_from(client, brand, user, "10.0.2.1").status_code == 429
+    assert _signin_from(client, brand, "other@example.com", "10.0.2.1").status_code == 401
 
 
 def test_old_failures_outside_the_window_do_not_count(app, client, make_brand, make_user):
@@ -147,14 +169,17 @@ def test_old_failures_outside_the_window_do_not_count(app, client, make_brand, m
     assert signin(client, brand, user).status_code == 302
 
 
-def test_success_forgives_the_emails_failures(app, client, make_brand, make_user):
+def test_success_forgives_the_failures_of_that_account_from_that_address(app, client, make_brand, make_user):
     app.config.update(SIGNIN_MAX_FAILURES=3)
     brand = make_brand("acme")
     user = make_user(roles={brand: "end_user"})
-    signin(client, brand, user, password="wrong-password")
-    signin(client, brand, user, password="wrong-password")
-    assert signin(client, brand, user).status_code == 302
-    assert _count(SigninFailure, SigninFailure.email == user.email) == 0
+    for address in ("10.0.0.1", "10.0.0.1", "10.0.0.2"):
+        _signin_from(client, brand, user, address, password="wrong-password")
+    _signin_from(client, brand, "guess@example.com", "10.0.0.1")
+    assert _signin_from(client, brand, user, "10.0.0.1").status_code == 302
+    assert _count(SigninFailure, SigninFailure.email == user.email, SigninFailure.ip_address == "10.0.0.1") == 0
+    assert _count(SigninFailure, SigninFailure.email == user.email) == 1  # another address's stay
+    assert _count(SigninFailure) == 2  # and so do other accounts' failures
 
 
 def test_weaker_hash_is_upgraded_at_signin(app, client, make_brand, make_user):
