@@ -12,6 +12,8 @@ from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from .redirects import safe_local_target
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -108,9 +110,7 @@ def switch_locale():
     if current_user.is_authenticated:
         current_user.locale = locale
         db.session.commit()
-    target = request.form.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
+    target = safe_local_target(request.form.get("next"), "/")
     return redirect(swap_locale_in_path(target, locale))
 
 

@@ -13,6 +13,7 @@ from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
+from ..redirects import safe_local_target
 from . import bp
 from .assistance import (accept_assistance, end_assistance, post_message, request_assistance,
                          save_preferences)
@@ -116,7 +117,4 @@ def preferences():
     if _wants_json():
         return jsonify(play_sound=prefs.play_sound, pop_up=prefs.pop_up)
     flash(_("Your notification settings were saved."), "success")
-    target = request.form.get("next") or url_for("agent.home")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("agent.home")
-    return redirect(target)
+    return redirect(safe_local_target(request.form.get("next"), url_for("agent.home")))

@@ -13,6 +13,7 @@ from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
 from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require_assist
+from ..redirects import safe_local_target
 from . import bp
 from .models import MailOutbox
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
@@ -24,9 +25,9 @@ from .state import current_assist
 
 def _safe_next() -> str | None:
     """Only a path of this brand: where to go back to (the help-centre page `?asm=true` was on)."""
-    target = request.values.get("next") or ""
+    target = safe_local_target(request.values.get("next"), "")
     prefix = "/" + current_brand.slug + "/"
-    return target if target.startswith(prefix) and "//" not in target and "\\" not in target else None
+    return target if target.startswith(prefix) and "//" not in target else None
 
 
 def _lists():
