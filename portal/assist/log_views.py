@@ -1,13 +1,11 @@
 """The interaction log (timesheet), Customer 360 and the dashboards."""
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..brands import current_brand
+from ..csv_export import csv_response
 from ..extensions import db
 from ..policy import (USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, require_assist,
                       sees_all_interactions)
@@ -134,13 +132,8 @@ def dashboards():
 def dashboards_csv():
     require_assist(current_brand, VIEW_REPORTS)
     days = _period()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Chart"), _("Label"), _("Value")])
     titles = _titles()
-    for key, rows in _labelled(dashboard_figures(current_brand, days)).items():
-        for label, value in rows:
-            writer.writerow([titles[key], label, f"{value:.1f}" if key != "outcome" else int(value)])
-    filename = f"assisted-service-{current_brand.slug}-{days}d.csv"
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    rows = [[titles[key], label, round(float(value), 1) if key != "outcome" else int(value)]
+            for key, figures in _labelled(dashboard_figures(current_brand, days)).items() for label, value in figures]
+    return csv_response([_("Chart"), _("Label"), _("Value")], rows,
+                        f"assisted-service-{current_brand.slug}-{days}d.csv")
