@@ -23,6 +23,7 @@ from collections import defaultdict
 from sqlalchemy import insert
 
 from .common import OUT_DIR, percentile
+from .seed import SECRET_KEY
 
 FIRST = ("Adèle Agathe Alain Albert Alice Amélie André Anne Antoine Arnaud Aurélie Baptiste Benoît "
          "Bernard Brigitte Camille Catherine Cécile Céline Charles Chloé Christian Claire Claude "
@@ -342,7 +343,7 @@ def main(argv=None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     db_path = os.path.join(work, "bench.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": "bench",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SECRET_KEY": SECRET_KEY,
                       "SEARCH_INDEX_DIR": os.path.join(work, "index")})
     with app.app_context():
         db.create_all()

@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 
 BRAND_SLUG = "bench"
-SECRET_KEY = "bench-secret-key"
+# Long enough for create_app outside testing; the bench is not a deployment.
+SECRET_KEY = "bench-only-key-7c1e94f05a2b8d36e0f4c9a1"
 PASSWORD = "bench-password"
 STATUS_WEIGHTS = {"new": 10, "open": 25, "pending": 10, "hold": 5, "solved": 20, "closed": 30}
 SUBJECTS = ("Printer jams on floor %d", "VPN drops every %d minutes", "Badge %d does not open the lab",

@@ -3,7 +3,9 @@ import os
 
 _instance = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "instance")
 
-SECRET_KEY = os.environ.get("GUICHET_SECRET_KEY", "dev-only-change-me")
+# Unset: a random key is generated into instance/secret_key (one host only; see README, Deploying).
+SECRET_KEY = os.environ.get("GUICHET_SECRET_KEY")
+SECRET_KEY_FILE = os.environ.get("GUICHET_SECRET_KEY_FILE", os.path.join(_instance, "secret_key"))
 SQLALCHEMY_DATABASE_URI = os.environ.get(
     "GUICHET_DATABASE_URL", "sqlite:///" + os.path.join(_instance, "guichet.sqlite3")
 )

@@ -16,6 +16,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    from .secret_key import install_secret_key
+
+    install_secret_key(app)
 
     from . import models  # noqa: F401  (every model registered before anything binds)
     from .auth import sessions  # noqa: F401  (registers the session loader)

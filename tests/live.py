@@ -16,7 +16,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def demo_server(tmp, **config):
     """Yield (app, base_url, port): the demo app served on a free loopback port until exit."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}",
-                      "SEARCH_INDEX_DIR": str(tmp / "search-index"),
+                      "SEARCH_INDEX_DIR": str(tmp / "search-index"), "SECRET_KEY_FILE": str(tmp / "secret_key"),
                       "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, **config})
     with app.app_context():
         db.create_all()

@@ -35,7 +35,7 @@ def test_four_processes_writing_at_once_lose_nothing(app, make_brand, add_person
     acme = make_brand("acme")
     shared_id = add_person(acme, "Shared Start", "shared@example.com").id
     db.session.commit()  # no read transaction of ours may hold the SQLite write lock meanwhile
-    config = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "SECRET_KEY")}
+    config = {key: app.config[key] for key in ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "SECRET_KEY", "TESTING")}
     context = multiprocessing.get_context("spawn")
     workers = [context.Process(target=_worker, args=(config, n, shared_id)) for n in range(PROCESSES)]
     for worker in workers:
