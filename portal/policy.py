@@ -321,9 +321,38 @@ def can_request_assistance(person, brand) -> bool:
     return is_full_agent(person, brand) and bool(settings_for(brand).supervisor_assistance)
 
 
-def can_see_member(person, brand, user_id: int) -> bool:
-    """Staff see the members of their brand (API users); anyone else only themself."""
-    return user_id == person.id or is_staff(person, brand)
+# What of a person a viewer may read (API users, search, the workspace's requester card).
+PERSON_FULL = "full"            # name, e-mail, phone, postal address, username
+PERSON_CONTACTLESS = "contactless"  # name and e-mail only
+
+
+def person_view(viewer, brand, user_id: int) -> str | None:
+    """Oneself and full agents: everything. Light agents: name and e-mail of the people on the
+    tickets they can see, never phone or address (DESIGN §13). Anyone else: nothing (None)."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return None
+    if user_id == viewer.id or is_full_agent(viewer, brand):
+        return PERSON_FULL
+    if role_of(viewer, brand) == LIGHT_AGENT_ROLE and _on_ticket_seen_by(viewer, brand, user_id):
+        return PERSON_CONTACTLESS
+    return None
+
+
+def _on_ticket_seen_by(viewer, brand, user_id: int) -> bool:
+    """Is user_id the requester, submitter, assignee or a CC of a ticket the viewer sees in the
+    workspace (can_view_in_workspace, in SQL)?"""
+    from sqlalchemy import exists, or_
+
+    from .tickets.models import Ticket, TicketCollaborator
+
+    on_ticket = or_(Ticket.requester_id == user_id, Ticket.submitter_id == user_id,
+                    Ticket.assignee_id == user_id,
+                    exists().where(TicketCollaborator.ticket_id == Ticket.id, TicketCollaborator.user_id == user_id))
+    scope = [Ticket.brand_id == brand.id]
+    if not sees_all_workspace_tickets(viewer, brand):
+        scope.append(or_(Ticket.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)),
+                         Ticket.requester_id == viewer.id))
+    return db.session.scalar(select(Ticket.id).where(*scope, on_ticket).limit(1)) is not None
 
 
 def can_search_users(user, brand) -> bool:

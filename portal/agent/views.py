@@ -82,6 +82,7 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
     return render_template(
         "agent/ticket.html", ticket=ticket, people=queries.ticket_people(ticket), viewer=viewer,
         comments=comments, events=events,
+        shows_contact=policy.person_view(current_user, current_brand, ticket.requester_id) == policy.PERSON_FULL,
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),

@@ -35,9 +35,13 @@ def _member(user_id: int):
 
 
 def _visible_member(user_id: int):
-    if not policy.can_see_member(current_user, current_brand, user_id):
-        refuse(404)
-    return _member(user_id)
+    """(user, role, view) of a member the caller may read (policy.person_view): another brand's
+    person is a 404 (DESIGN §2), a member the caller may not read a 403."""
+    user, role = _member(user_id)
+    view = policy.person_view(current_user, current_brand, user_id)
+    if view is None:
+        refuse(403, _("You may not see this person."))
+    return user, role, view
 
 
 @route(bp, "/users/me", methods=["GET"])
@@ -47,8 +51,8 @@ def me():
 
 @route(bp, "/users/<int:user_id>", methods=["GET"])
 def show_user(user_id):
-    user, role = _visible_member(user_id)
-    return jsonify(user=user_json(user, role))
+    user, role, view = _visible_member(user_id)
+    return jsonify(user=user_json(user, role, full=view == policy.PERSON_FULL))
 
 
 @route(bp, "/users/search", methods=["GET"])
@@ -67,7 +71,7 @@ def search():
 @route(bp, "/users/<int:user_id>/requests", methods=["GET"])
 def user_requests(user_id):
     """Your own requests (the Requests API's rules), or, for staff, a member's within their scope."""
-    user, _role = _visible_member(user_id)
+    user, _role, _view = _visible_member(user_id)
     if user.id == current_user.id:
         return requests_page(requests_person())
     viewer = viewer_for(current_user, current_brand)

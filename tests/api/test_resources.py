@@ -1,4 +1,6 @@
 """Users, brands, ticket forms and ticket fields, as each role may see them."""
+from portal.api.tokens import create_token
+from portal.extensions import db
 from portal.tickets.services import create_request
 
 
@@ -6,11 +8,50 @@ def test_me_and_users_as_end_users_and_staff_see_them(world, api):
     me = api("GET", world["acme"], "/users/me.json", world["light"]).get_json()["user"]
     assert (me["role"], me["role_type"]) == ("agent", 1)
     path = f"/users/{world['other'].id}.json"
-    assert api("GET", world["acme"], path, world["user"]).status_code == 404  # end users see only themselves
+    assert api("GET", world["acme"], path, world["user"]).status_code == 403  # end users see only themselves
     assert api("GET", world["acme"], f"/users/{world['user'].id}.json", world["user"]).status_code == 200
     shown = api("GET", world["acme"], path, world["agent"]).get_json()["user"]
     assert shown["email"] == "niels@example.com" and shown["role"] == "end-user"
     assert api("GET", world["acme"], f"/users/{world['rh'].id}.json", world["agent"]).status_code == 404
+
+
+def test_light_agents_read_name_and_email_of_people_on_their_tickets_never_contact(world, api):
+    other, acme = world["other"], world["acme"]
+    other.phone, other.address = "+33 1 23 45 67 89", "1 rue de la Paix, Paris"
+    db.session.commit()
+    path = f"/users/{other.id}.json"
+    full = api("GET", acme, path, world["agent"]).get_json()["user"]
+    assert (full["phone"], full["details"]) == ("+33 1 23 45 67 89", "1 rue de la Paix, Paris")
+    # Not on any ticket the light agent sees: refused, as for an end user.
+    assert api("GET", acme, path, world["light"]).status_code == 403
+    assert api("GET", acme, f"/users/{other.id}/requests.json", world["light"]).status_code == 403
+    create_request(acme, world["form"], other, other, "Printer jams", "Body", {world["category"].id: "hardware"})
+    shown = api("GET", acme, path, world["light"])
+    assert shown.status_code == 200
+    user = shown.get_json()["user"]
+    assert (user["name"], user["email"]) == (other.name, "niels@example.com")
+    assert "phone" not in user and "details" not in user
+    assert "+33" not in shown.get_data(as_text=True) and "Paix" not in shown.get_data(as_text=True)
+    assert api("GET", acme, f"/users/{world['light'].id}.json", world["light"]).get_json()["user"]["phone"] is None
+    # End users read only themselves, whatever tickets they share.
+    assert api("GET", acme, path, world["user"]).status_code == 403
+    assert api("GET", acme, f"/users/{world['agent'].id}.json", world["other"]).status_code == 403
+    assert api("GET", acme, path, other).get_json()["user"]["phone"] == "+33 1 23 45 67 89"
+
+
+def test_the_workspace_shows_contact_details_to_agents_not_light_agents(world, client, login):
+    other, acme = world["other"], world["acme"]
+    other.phone, other.address = "+33 1 23 45 67 89", "1 rue de la Paix, Paris"
+    db.session.commit()
+    ticket = create_request(acme, world["form"], other, other, "Printer jams", "Body",
+                            {world["category"].id: "hardware"})
+    login(acme, world["light"])
+    page = client.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
+    assert "niels@example.com" in page and "+33 1 23" not in page and "rue de la Paix" not in page
+    client.post("/acme/hc/en/signout")
+    login(acme, world["agent"])
+    page = client.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
+    assert "+33 1 23 45 67 89" in page and "rue de la Paix" in page
 
 
 def test_user_search_is_for_agents_only(world, api):
@@ -27,7 +68,7 @@ def test_a_users_requests(world, api):
     path = f"/users/{world['other'].id}/requests.json"
     assert [r["id"] for r in api("GET", world["acme"], path, world["other"]).get_json()["requests"]] == [ticket.id]
     assert [r["id"] for r in api("GET", world["acme"], path, world["agent"]).get_json()["requests"]] == [ticket.id]
-    assert api("GET", world["acme"], path, world["user"]).status_code == 404
+    assert api("GET", world["acme"], path, world["user"]).status_code == 403
     assert api("GET", world["globex"], path, world["rh"]).status_code == 404
 
 
