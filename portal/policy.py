@@ -43,6 +43,12 @@ def writes_internal_only(person, brand) -> bool:
 
 
 def is_brand_admin(user, brand) -> bool:
+def is_member(person, brand) -> bool:
+    """Has a role in this brand. The API answers nothing of a brand to anyone else (DESIGN §13):
+    joining an open brand happens only at the help centre's sign-in or sign-up (a POST)."""
+    return role_of(person, brand) is not None
+
+
     """May open the brand's administration (and see it in the header)."""
     return bool(user is not None and user.is_authenticated and brand is not None
                 and user.role_in(brand) == ADMIN_ROLE)

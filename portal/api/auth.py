@@ -17,9 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from .. import policy
 from ..auth.models import User
 from ..auth.passwords import burn_time, verify_password
 from ..auth.throttle import client_address, record_failure, too_many_failures
+from ..brands import current_brand
 from ..database import write_connection
 from ..extensions import db, login_manager
 from ..models_base import utcnow
@@ -94,7 +96,8 @@ def _user_by_token(email: str, secret: str) -> tuple[User, ApiToken]:
 
 
 def authenticate():
-    """before_request of the API blueprint: set the caller, then count the request."""
+    """before_request of the API blueprint: set the caller, count the request, then keep
+    non-members of this brand out of every endpoint at once."""
     g.api_token = None
     g.api_rate = None
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -110,6 +113,8 @@ def authenticate():
         user = _user_by_password(username, secret)
     g._login_user = user
     _count_request(user, g.api_token)
+    if not policy.is_member(user, current_brand):
+        refuse(403, _("You are not a member of this help centre."))
 
 
 def rate_limit() -> int:

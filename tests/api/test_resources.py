@@ -123,3 +123,24 @@ def test_form_conditions_follow_the_audience(world, api):
     seen_by_agent = api("GET", world["acme"], path, world["agent"]).get_json()["ticket_form"]
     assert seen_by_agent["agent_conditions"] == [
         {"parent_field_id": category.id, "value": "software", "child_fields": [{"id": internal.id}]}]
+
+
+def test_non_members_read_nothing_of_a_brand(world, api):
+    """rh@ is a globex agent only; open brand or not, the API does not make them an acme member."""
+    acme = world["acme"]
+    paths = ("/ticket_forms.json", "/ticket_fields.json", "/users/me.json", "/requests.json",
+             "/tickets.json", "/brands.json", f"/ticket_forms/{world['form'].id}.json")
+    for path in paths:
+        refused = api("GET", acme, path, world["rh"])
+        assert refused.status_code == 403, path
+        assert "General request" not in refused.get_data(as_text=True)
+    assert api("POST", acme, "/requests.json", world["rh"], json={"request": {
+        "subject": "x", "comment": {"body": "y"}}}).status_code == 403
+    _token, secret = create_token(world["rh"], "script")
+    assert api("GET", acme, "/users/me.json", world["rh"], secret=secret, token=True).status_code == 403
+    # Members of acme still read it; rh@ still reads globex.
+    for who, path in [("user", "/ticket_forms.json"), ("user", "/ticket_fields.json"), ("user", "/users/me.json"),
+                      ("user", "/requests.json"), ("agent", "/tickets.json"), ("light", "/ticket_fields.json")]:
+        assert api("GET", acme, path, world[who]).status_code == 200, (who, path)
+    assert api("GET", world["globex"], "/users/me.json", world["rh"]).get_json()["user"]["role"] == "agent"
+    assert api("GET", acme, "/openapi.json").status_code == 200
