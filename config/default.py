@@ -31,5 +31,10 @@ SIGNIN_FAILURE_WINDOW_SECONDS = 900
 PASSWORD_RESET_MAX_PER_IP = 10
 PASSWORD_RESET_WINDOW_SECONDS = 3600
 PAGE_SIZE = 25
+# Server-side session limits (DESIGN §13): signed out after this long without a request, and
+# after this long in all, however active.
+SESSION_IDLE_TIMEOUT_SECONDS = int(os.environ.get("GUICHET_SESSION_IDLE_TIMEOUT_SECONDS", str(12 * 3600)))
+SESSION_ABSOLUTE_LIFETIME_SECONDS = int(os.environ.get("GUICHET_SESSION_ABSOLUTE_LIFETIME_SECONDS",
+                                                       str(30 * 24 * 3600)))
 # API requests allowed per caller (token, or user with a password) per minute, counted in the database.
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("GUICHET_API_RATE_LIMIT_PER_MINUTE", "400"))

@@ -60,6 +60,19 @@ def _own_connection(flag: str):
             conn.info.pop(flag, None)
 
 
+@contextmanager
+def bookkeeping_writer():
+    """Where bookkeeping done while serving a request writes (presence, expired sessions).
+    A GET reads in a deferred transaction: a short write connection of its own. Other methods
+    already hold the write lock through the session (a second writer would wait for it until
+    the busy timeout): they write in the session, and commit or roll back with the request."""
+    if _read_only_request():
+        with write_connection() as conn:
+            yield conn
+    else:
+        yield db.session
+
+
 def read_connection():
     """A deferred (read) transaction outside a request, e.g. in WSGI middleware."""
     return _own_connection("read_only")

@@ -21,7 +21,7 @@ from functools import lru_cache
 from sqlalchemy import DateTime, Integer, String, and_, bindparam, cast, literal, null, or_, select, union_all
 
 from ..auth.models import User, UserSession
-from ..auth.sessions import SESSION_KEY
+from ..auth.sessions import SESSION_KEY, limits
 from ..brands.models import Brand, Membership
 from ..brands.resolver import serves_itself
 from ..database import read_rows
@@ -43,7 +43,9 @@ def _marker(name: str, id_column):
 
 
 def poll_rows(session_key: str, brand_slug: str, now, ticket_id: int | None = None, after_id: int = 0):
-    params = {"key": session_key, "slug": brand_slug, "now": now}
+    seen_since, created_since = limits(now)  # an expired session reads nothing (DESIGN §13)
+    params = {"key": session_key, "slug": brand_slug, "now": now, "seen_since": seen_since,
+              "created_since": created_since}
     if ticket_id is not None:
         params.update(ticket_id=ticket_id, after_id=after_id)
     return read_rows(_statement(ticket_id is not None), params)
@@ -54,18 +56,21 @@ def _statement(with_messages: bool):
     """Built once per shape with bound parameters: building it costs more than running it."""
     session_key, brand_slug, now = bindparam("key", type_=String), bindparam("slug", type_=String), \
         bindparam("now", type_=DateTime)
+    live_session = and_(UserSession.key == session_key,
+                        UserSession.last_seen_at >= bindparam("seen_since", type_=DateTime),
+                        UserSession.created_at >= bindparam("created_since", type_=DateTime))
     viewer = (
         select(UserSession.user_id.label("user_id"), Brand.id.label("brand_id"))
         .join(User, User.id == UserSession.user_id)
         .join(Membership, Membership.user_id == UserSession.user_id)
         .join(Brand, Brand.id == Membership.brand_id)
-        .where(UserSession.key == session_key, User.active.is_(True), Brand.slug == brand_slug,
+        .where(live_session, User.active.is_(True), Brand.slug == brand_slug,
                Membership.role.in_(STAFF_ROLES))
     ).cte("viewer")
     parts = [
         select(*_marker("brand", Brand.id)).where(Brand.slug == brand_slug),
         select(*_marker("session", UserSession.id)).join(User, User.id == UserSession.user_id)
-        .where(UserSession.key == session_key, User.active.is_(True)),
+        .where(live_session, User.active.is_(True)),
         select(*_marker("staff", viewer.c.user_id)),
         select(literal("notice", String), AssistanceNotice.id, AssistanceRequest.id, Ticket.id, Ticket.subject,
                User.name, AssistanceRequest.reason, AssistanceRequest.created_at, AssistanceRequest.expires_at)

@@ -6,8 +6,8 @@ cookie stops working and every worker sees the same state at once.
 import secrets
 from datetime import timedelta
 
-from flask import g, request, session
-from sqlalchemy import bindparam, delete, select
+from flask import current_app, g, request, session
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..brands.models import Membership
@@ -36,6 +36,7 @@ def start_session(user: User) -> UserSession:
     old = session.get(SESSION_KEY)
     if old:
         db.session.execute(delete(UserSession).where(UserSession.key == old))
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, _expired_clause()))
     _clear_cookie_keeping_locale()
     row = UserSession(
         key=_new_key(),
@@ -86,7 +87,8 @@ def end_other_sessions(user: User) -> int:
 
 def sessions_of(user: User) -> list[UserSession]:
     return list(db.session.scalars(
-        select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.last_seen_at.desc())
+        select(UserSession).where(UserSession.user_id == user.id, ~_expired_clause())
+        .order_by(UserSession.last_seen_at.desc())
     ))
 
 
@@ -101,23 +103,59 @@ def load_user_from_session(_request):
     if row is None or not row.user.active:
         session.pop(SESSION_KEY, None)
         return None
+    now = utcnow()
+    if expired(row, now):
+        _forget(row)
+        return None
     g.user_session = row
-    _touch(row)
+    _touch(row, now)
     return row.user
 
 
-def _touch(row: UserSession) -> None:
-    """Record last seen (session and presence) at most once a minute, in its own short write."""
-    now = utcnow()
+def limits(now) -> tuple:
+    """(seen since, created since): a session last seen or created before these has ended
+    (idle timeout and absolute lifetime, DESIGN §13)."""
+    config = current_app.config
+    return (now - timedelta(seconds=config["SESSION_IDLE_TIMEOUT_SECONDS"]),
+            now - timedelta(seconds=config["SESSION_ABSOLUTE_LIFETIME_SECONDS"]))
+
+
+def expired(row: UserSession, now) -> bool:
+    """From the row already loaded: no extra query. last_seen_at lags by up to TOUCH_EVERY,
+    which only shortens the idle time by as much."""
+    seen_since, created_since = limits(now)
+    return row.last_seen_at < seen_since or row.created_at < created_since
+
+
+def _expired_clause():
+    """`expired` as SQL: for the list of sessions and the clean-up at sign-in."""
+    seen_since, created_since = limits(utcnow())
+    return or_(UserSession.last_seen_at < seen_since, UserSession.created_at < created_since)
+
+
+def _forget(row: UserSession) -> None:
+    """An expired session: its row goes and the request is anonymous."""
+    from ..database import bookkeeping_writer
+
+    with bookkeeping_writer() as writer:
+        writer.execute(delete(UserSession).where(UserSession.id == row.id))
+    if writer is db.session and not (db.session.new or db.session.dirty or db.session.deleted):
+        db.session.commit()  # the request may never commit (it is anonymous now): the row goes now
+    _clear_cookie_keeping_locale()
+
+
+def _touch(row: UserSession, now) -> None:
+    """Record last seen (session and presence) at most once a minute, in its own short write
+    on a GET (with the request's own writes otherwise)."""
     if now - row.last_seen_at < TOUCH_EVERY:
         return
     from sqlalchemy import update
 
-    from ..database import write_connection
+    from ..database import bookkeeping_writer
 
-    with write_connection() as conn:
-        conn.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
-        conn.execute(update(User).where(User.id == row.user_id).values(last_seen_at=now))
+    with bookkeeping_writer() as writer:
+        writer.execute(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
+        writer.execute(update(User).where(User.id == row.user_id).values(last_seen_at=now))
     from sqlalchemy.orm.attributes import set_committed_value
 
     set_committed_value(row, "last_seen_at", now)
