@@ -42,13 +42,13 @@ def writes_internal_only(person, brand) -> bool:
     return role_of(person, brand) == LIGHT_AGENT_ROLE
 
 
-def is_brand_admin(user, brand) -> bool:
 def is_member(person, brand) -> bool:
     """Has a role in this brand. The API answers nothing of a brand to anyone else (DESIGN §13):
     joining an open brand happens only at the help centre's sign-in or sign-up (a POST)."""
     return role_of(person, brand) is not None
 
 
+def is_brand_admin(user, brand) -> bool:
     """May open the brand's administration (and see it in the header)."""
     return bool(user is not None and user.is_authenticated and brand is not None
                 and user.role_in(brand) == ADMIN_ROLE)
@@ -242,8 +242,9 @@ def can(person, brand, action: str, ticket=None, form=None) -> bool:
     return decide(person, brand, action, ticket=ticket, form=form).allowed
 
 
-def require(person, brand, action: str, ticket=None, form=None) -> None:
-    """Stop the request unless allowed: 404/403/409 with the reason, or off to the workspace."""
+def require(person, brand, action: str, ticket=None, form=None, new_request: bool = False) -> None:
+    """Stop the request unless allowed: 404/403/409 with the reason, or off to the workspace (a
+    new request, with or without its form, goes to the workspace's new ticket page, §5)."""
     decision = decide(person, brand, action, ticket=ticket, form=form)
     if decision.allowed:
         return
@@ -257,7 +258,7 @@ def require(person, brand, action: str, ticket=None, form=None) -> None:
         if ticket is not None:
             abort(redirect(url_for("agent.ticket", ticket_id=ticket.id)))
         form_id = form.id if form is not None else request.args.get("ticket_form_id", type=int)
-        abort(redirect(url_for("agent.new_ticket", ticket_form_id=form_id) if form_id
+        abort(redirect(url_for("agent.new_ticket", ticket_form_id=form_id) if form_id or new_request
                        else url_for("agent.home")))
     if decision.reason:
         abort_with(decision.status, decision.reason)

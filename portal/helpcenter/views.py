@@ -42,6 +42,8 @@ def _load_request_form(person):
     if form_id is None:
         form_id = draft.form_id if draft else (source.form_id if source else None)
     if form_id is None:
+        # The help centre's home is the form picker; staff kept out of it pick in the workspace.
+        policy.require(person, current_brand, policy.USE_REQUESTS, new_request=True)
         abort(redirect(url_for("helpcenter.home")))
     form = queries.form_in_brand(current_brand, form_id)
     if form is None:

@@ -1,5 +1,6 @@
 """New ticket on behalf of a user, with any form (agent-only too) and a chosen channel; the
 help centre's redirect for agents lands here."""
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -80,3 +81,18 @@ def test_help_centre_redirect_for_agents_lands_on_the_workspace(world, make_tick
     landed = agent.get(to_form.headers["Location"])
     assert landed.status_code == 200
     assert f'<option value="{world.form.id}" selected>' in landed.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["agent", "light"])
+def test_staff_opening_a_new_request_without_a_form_pick_it_in_the_workspace(world, client_for, who):
+    staff = client_for(getattr(world, who))  # agents_manage_requests is off in this brand
+    to_picker = staff.get("/acme/hc/en/requests/new")
+    assert to_picker.status_code == 302
+    assert to_picker.headers["Location"].endswith("/acme/agent/tickets/new")
+    page = staff.get(to_picker.headers["Location"]).get_data(as_text=True)
+    assert 'id="form-choice"' in page and f'<option value="{world.form.id}"' in page
+    # End users (and staff once the brand lets them use the help centre) pick on its home page.
+    assert client_for(world.user).get("/acme/hc/en/requests/new").headers["Location"] == "/acme/hc/en/"
+    world.brand.settings = {"agents_manage_requests": True}
+    db.session.commit()
+    assert staff.get("/acme/hc/en/requests/new").headers["Location"] == "/acme/hc/en/"
