@@ -16,9 +16,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    from .input_filter import install as install_input_filter
     from .secret_key import install_secret_key
 
     install_secret_key(app)
+    install_input_filter(app)  # control characters out of forms, queries and JSON (DESIGN §12)
 
     from . import models  # noqa: F401  (every model registered before anything binds)
     from .auth import sessions  # noqa: F401  (registers the session loader)
