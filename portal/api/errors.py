@@ -28,16 +28,19 @@ class ApiError(HTTPException):
     """Raised anywhere in the API; rendered by `error_response`."""
 
     def __init__(self, status: int, description: str | None = None, details: dict | None = None,
-                 headers: dict | None = None):
+                 headers: dict | None = None, error: str | None = None):
         super().__init__(description)
         self.code = status
         self.api_description = description
         self.details = details
         self.extra_headers = headers or {}
+        self.error_name = error
 
 
-def error_response(status: int, description: str | None = None, details: dict | None = None, headers=None):
+def error_response(status: int, description: str | None = None, details: dict | None = None, headers=None,
+                   error_name: str | None = None):
     error, default = _kinds().get(status, ("Error", _("Something went wrong")))
+    error = error_name or error
     body = {"error": error, "description": description or default}
     if details:
         body["details"] = details
@@ -52,7 +55,8 @@ def error_response(status: int, description: str | None = None, details: dict | 
 
 def handle_http_error(error: HTTPException):
     if isinstance(error, ApiError):
-        return error_response(error.code, error.api_description, error.details, error.extra_headers)
+        return error_response(error.code, error.api_description, error.details, error.extra_headers,
+                              error.error_name)
     return error_response(error.code or 500, getattr(error, "guichet_message", None))
 
 
@@ -65,8 +69,9 @@ def field_details(field_errors: dict) -> dict:
     return {f"custom_field_{field_id}": [{"description": message}] for field_id, message in field_errors.items()}
 
 
-def refuse(status: int, message: str | None = None, details: dict | None = None):
-    """Stop with an API error; a 422 without details carries its message under `base`."""
+def refuse(status: int, message: str | None = None, details: dict | None = None, error: str | None = None):
+    """Stop with an API error; a 422 without details carries its message under `base`. `error`
+    names a kind Zendesk gives its own name (e.g. "UpdateConflict")."""
     if status == 422 and details is None and message:
         details = base_details(message)
-    raise ApiError(status, message, details)
+    raise ApiError(status, message, details, error=error)

@@ -3,6 +3,8 @@
 Listing and loading use the workspace's scope; creating and updating call the workspace's
 services, so a light agent writes internal notes only and changes nothing after creation.
 """
+from datetime import datetime, timezone
+
 from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -46,11 +48,13 @@ def _one(ticket, status=200):
     return jsonify(ticket=ticket_json(ticket, load_extras([ticket]), current_user, current_brand)), status
 
 
-def _workspace(function, *args, **kwargs):
+def _workspace(function, *args, safe_update: bool = False, **kwargs):
     try:
         return function(*args, **kwargs)
     except WorkspaceError as error:
         db.session.rollback()
+        if safe_update and error.details.get("conflict"):
+            _update_conflict()
         errors = error.details.get("field_errors")
         refuse(error.status, error.message, field_details(errors) if errors else None)
 
@@ -133,12 +137,48 @@ def create_ticket():
     return _one(ticket, 201)
 
 
+def _update_conflict():
+    refuse(409, _("Safe Update prevented the update due to outdated ticket data. "
+                  "Please fetch the latest ticket data and try again."), error="UpdateConflict")
+
+
+def _safe_update_stamp(payload: dict) -> datetime | None:
+    """Zendesk's `safe_update: true` + `updated_stamp`: the caller's view of updated_at (naive UTC),
+    or None when the caller asks for last-write-wins (Zendesk's default)."""
+    safe = payload.get("safe_update", False)
+    if not isinstance(safe, bool):
+        refuse(422, _("safe_update must be true or false."))
+    if not safe:
+        return None
+    stamp = payload.get("updated_stamp")
+    message = _("With safe_update, send updated_stamp: the ticket's updated_at as you read it "
+                "(ISO 8601, e.g. 2024-05-01T09:30:00Z).")
+    if not isinstance(stamp, str) or len(stamp) > 40:
+        refuse(422, message)
+    try:
+        moment = datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        refuse(422, message)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
 @route(bp, "/tickets/<int:ticket_id>", methods=["PUT"])
 def update(ticket_id):
     viewer = _viewer()
     ticket = _load(ticket_id, viewer)
-    posted = _posted(json_body("ticket"))
+    payload = json_body("ticket")
+    stamp = _safe_update_stamp(payload)
+    # The API shows updated_at to the second, and every change moves it on by at least a second
+    # (tickets.models), so a ticket changed after the caller read it has a later whole second.
+    if stamp is not None and ticket.updated_at.replace(microsecond=0) > stamp:
+        _update_conflict()
+    posted = _posted(payload)
+    # The version read here makes the write itself conditional: a change landing between this
+    # check and the commit is a 409 too.
     posted["version"] = str(ticket.version)
-    _workspace(update_ticket, ticket, current_user, current_brand, posted, queries.field_values(ticket))
+    _workspace(update_ticket, ticket, current_user, current_brand, posted, queries.field_values(ticket),
+               safe_update=stamp is not None)
     db.session.expire_all()
     return _one(_load(ticket_id, viewer))

@@ -144,3 +144,64 @@ def test_ids_beyond_the_database_range_are_not_found(world, api, method):
                        json={"ticket": {"status": "open"}})
         assert response.status_code == 404, (method, ticket_id, response.status_code)
         assert response.get_json()["error"] == "RecordNotFound"
+
+
+# --- safe_update (Zendesk): a stale updated_stamp is a 409 and changes nothing --------------------
+def _stamp(api, world, ticket):
+    return api("GET", world["acme"], f"/tickets/{ticket.id}.json", world["agent"]).get_json()["ticket"]["updated_at"]
+
+
+def test_a_stale_safe_update_is_refused_and_changes_nothing(world, api, ticket):
+    path = f"/tickets/{ticket.id}.json"
+    first_read = _stamp(api, world, ticket)
+    second_read = _stamp(api, world, ticket)
+    first = api("PUT", world["acme"], path, world["agent"], json={"ticket": {
+        "priority": "high", "safe_update": True, "updated_stamp": first_read}})
+    assert first.status_code == 200, first.get_json()
+    # The second integration read the ticket in the same second, before the first wrote.
+    stale = api("PUT", world["acme"], path, world["agent"], json={"ticket": {
+        "priority": "low", "comment": {"body": "Mine"}, "safe_update": True, "updated_stamp": second_read}})
+    assert stale.status_code == 409
+    assert stale.get_json() == {"error": "UpdateConflict", "description": (
+        "Safe Update prevented the update due to outdated ticket data. "
+        "Please fetch the latest ticket data and try again.")}
+    db.session.expire_all()
+    shown = api("GET", world["acme"], path, world["agent"]).get_json()["ticket"]
+    assert shown["priority"] == "high" and shown["updated_at"] > second_read
+    assert db.session.query(Comment).filter_by(ticket_id=ticket.id, body="Mine").count() == 0
+
+
+def test_a_fresh_safe_update_succeeds(world, api, ticket):
+    path = f"/tickets/{ticket.id}.json"
+    api("PUT", world["acme"], path, world["agent"], json={"ticket": {"priority": "high"}})
+    response = api("PUT", world["acme"], path, world["agent"], json={"ticket": {
+        "priority": "urgent", "safe_update": True, "updated_stamp": _stamp(api, world, ticket)}})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["ticket"]["priority"] == "urgent"
+
+
+def test_without_safe_update_the_last_write_wins(world, api, ticket):
+    path = f"/tickets/{ticket.id}.json"
+    stale = _stamp(api, world, ticket)
+    api("PUT", world["acme"], path, world["agent"], json={"ticket": {"priority": "high"}})
+    for ticket_json in ({"priority": "low"}, {"priority": "urgent", "safe_update": False, "updated_stamp": stale}):
+        response = api("PUT", world["acme"], path, world["agent"], json={"ticket": ticket_json})
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["ticket"]["priority"] == ticket_json["priority"]
+
+
+@pytest.mark.parametrize("extra", [{}, {"updated_stamp": None}, {"updated_stamp": "yesterday"},
+                                   {"updated_stamp": 1700000000}])
+def test_safe_update_needs_a_readable_stamp(world, api, ticket, extra):
+    response = api("PUT", world["acme"], f"/tickets/{ticket.id}.json", world["agent"],
+                   json={"ticket": {"priority": "high", "safe_update": True, **extra}})
+    assert response.status_code == 422
+    assert "updated_stamp" in response.get_json()["description"]
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).priority == "normal"
+
+
+def test_safe_update_must_be_a_boolean(world, api, ticket):
+    response = api("PUT", world["acme"], f"/tickets/{ticket.id}.json", world["agent"],
+                   json={"ticket": {"priority": "high", "safe_update": "yes"}})
+    assert response.status_code == 422
