@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from .i18n import install_template_gettext, select_locale
+    from .numbers import install_converters
     from .security import add_security_headers
 
     configure_engine(app)
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(load_brand)
     app.after_request(add_security_headers)
     register_error_handlers(app)
+    install_converters(app)  # before the blueprints: their <int:…> rules take the bounded converter
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_cli(app)

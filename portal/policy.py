@@ -16,6 +16,7 @@ from sqlalchemy import select
 from .brands.models import STAFF_ROLES, GroupMember
 from .brands.settings import settings_for
 from .extensions import db
+from .numbers import parse_id
 
 # --- Roles (DESIGN §2) ----------------------------------------------------------------------------
 # STAFF_ROLES (light agents, agents, admins) use the workspace and may be in groups.
@@ -257,7 +258,7 @@ def require(person, brand, action: str, ticket=None, form=None, new_request: boo
     if decision.to_workspace:
         if ticket is not None:
             abort(redirect(url_for("agent.ticket", ticket_id=ticket.id)))
-        form_id = form.id if form is not None else request.args.get("ticket_form_id", type=int)
+        form_id = form.id if form is not None else parse_id(request.args.get("ticket_form_id"))
         abort(redirect(url_for("agent.new_ticket", ticket_form_id=form_id) if form_id or new_request
                        else url_for("agent.home")))
     if decision.reason:

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..assist.models import CHANNEL_LABELS
+from ..numbers import parse_id
 
 ROLE_LABELS = {"end_user": _l("End user"), "light_agent": _l("Light agent"), "agent": _l("Agent"),
                "admin": _l("Admin")}
@@ -28,10 +29,7 @@ def choices(labels: dict) -> list[SelectChoice]:
 
 def _id_or_zero(value):
     """Select values are ids; anything else becomes 0 (none), then the view answers for it."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return parse_id(value) or 0
 
 
 class TicketFormForm(FlaskForm):

@@ -6,6 +6,7 @@ from ..audit.labels import action_label
 from ..brands import current_brand
 from ..brands.settings import SETTINGS, settings_for
 from ..extensions import db
+from ..numbers import MAX_PAGE, parse_int
 from . import bp
 from .common import AdminError
 from .forms import SETTING_CHOICE_LABELS
@@ -39,8 +40,7 @@ def settings():
 
 @bp.get("/audit")
 def audit():
-    page = request.args.get("page", 1, type=int)
-    page = page if page and page > 0 else 1
+    page = parse_int(request.args.get("page"), 1, MAX_PAGE) or 1
     rows, has_more = audit_page(current_brand, page)
     return render_template("admin/audit.html", rows=rows, page=page, has_more=has_more,
                            action_label=action_label)

@@ -26,6 +26,7 @@ from ..brands.models import Brand, Membership
 from ..brands.resolver import serves_itself
 from ..database import read_rows
 from ..models_base import utcnow
+from ..numbers import MAX_ID, parse_id, parse_int
 from ..policy import STAFF_ROLES
 from ..tickets.models import Ticket
 from . import bp
@@ -108,8 +109,8 @@ def poll():
     """Notices and new chat lines for agent.js, as JSON; refusals are JSON too."""
     key = session.get(SESSION_KEY)
     now = utcnow()
-    rows = poll_rows(key, g.brand_slug, now, request.args.get("ticket_id", type=int),
-                     request.args.get("after", 0, type=int) or 0) if key else []
+    rows = poll_rows(key, g.brand_slug, now, parse_id(request.args.get("ticket_id")),
+                     parse_int(request.args.get("after"), 0, MAX_ID) or 0) if key else []
     kinds = {row.row for row in rows}
     if key and "brand" not in kinds:
         return jsonify(error=_("This help centre does not exist.")), 404

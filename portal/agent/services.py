@@ -11,6 +11,7 @@ from .. import policy
 from ..auth.models import User
 from ..extensions import db
 from ..models_base import utcnow
+from ..numbers import MAX_ID, parse_int
 from ..tickets import fields as ticket_fields
 from ..tickets.models import PRIORITIES, STATUSES, TICKET_CHANNELS, TYPES, TicketFieldValue
 from ..tickets.services import RequestError, add_comment, apply_status, build_request, check_body, record_event
@@ -61,10 +62,10 @@ def missing_to_solve(form, values: dict, shown: set) -> list:
 def _int_or_none(raw, message):
     if raw in (None, ""):
         return None
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise WorkspaceError(422, message) from None
+    number = parse_int(raw, 0, MAX_ID)
+    if number is None:
+        raise WorkspaceError(422, message)
+    return number
 
 
 def _check_choice(value, choices, message):

@@ -12,6 +12,7 @@ from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
 from ..models_base import utcnow
+from ..numbers import MAX_ID, MAX_PAGE, parse_int, query_id
 from ..tickets.models import PRIORITIES, STATUSES, TYPES, TicketForm
 from ..tickets.queries import form_in_brand
 from . import bp
@@ -39,8 +40,8 @@ def load_ticket(ticket_id: int, viewer: queries.Viewer):
 
 def _page_args():
     default = current_app.config.get("PAGE_SIZE", 25)
-    per_page = min(max(request.args.get("per_page", default, type=int) or default, 1), queries.MAX_PER_PAGE)
-    return max(request.args.get("page", 1, type=int) or 1, 1), per_page
+    per_page = parse_int(request.args.get("per_page"), 1, queries.MAX_PER_PAGE) or min(default, queries.MAX_PER_PAGE)
+    return parse_int(request.args.get("page"), 1, MAX_PAGE) or 1, per_page
 
 
 @bp.get("/")
@@ -74,8 +75,8 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
     form = queries.form_of(ticket, current_brand)
     changed_since = None
     if error is not None and error.details.get("conflict") and posted is not None:
-        seen_event = posted.get("seen_event_id", 0, type=int) or 0
-        seen_comment = posted.get("seen_comment_id", 0, type=int) or 0
+        seen_event = parse_int(posted.get("seen_event_id"), 0, MAX_ID) or 0
+        seen_comment = parse_int(posted.get("seen_comment_id"), 0, MAX_ID) or 0
         changed_since = {"events": [e for e in events if e.id > seen_event],
                          "comments": [c for c in comments if c.id > seen_comment]}
     requests = requests_of(ticket)
@@ -129,7 +130,7 @@ def _workspace_forms():
 @login_required
 def new_ticket():
     viewer = workspace_viewer()
-    form_id = request.values.get("ticket_form_id", type=int)
+    form_id = query_id(request.values.get("ticket_form_id"))
     form = form_in_brand(current_brand, form_id) if form_id else None
     if form_id and (form is None or not form.active):
         abort(404)

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import policy
 from ..brands import current_brand
+from ..numbers import MAX_ID, parse_id
 from ..tickets import queries
 from .errors import refuse
 
@@ -52,7 +53,10 @@ def as_id(value, message: str) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         refuse(422, message)
-    return value
+    number = parse_id(value)
+    if number is None:
+        refuse(422, _("Ids are whole numbers from 1 to %(max)d.", max=MAX_ID))
+    return number
 
 
 def custom_fields_form(custom_fields) -> MultiDict:
@@ -67,9 +71,8 @@ def custom_fields_form(custom_fields) -> MultiDict:
     for entry in custom_fields:
         if not isinstance(entry, dict) or "id" not in entry:
             refuse(422, _("custom_fields must be a list of objects with an id and a value."))
-        try:
-            field_id = int(entry["id"])
-        except (TypeError, ValueError):
+        field_id = parse_id(entry["id"])
+        if field_id is None:
             refuse(422, _("custom_fields must be a list of objects with an id and a value."))
         name, value = f"field_{field_id}", entry.get("value")
         posted[f"{name}__present"] = "1"

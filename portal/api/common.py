@@ -4,13 +4,11 @@ from urllib.parse import urlencode
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from ..numbers import MAX_ID, MAX_PAGE, parse_int
 from .errors import refuse
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 100
-MAX_PAGE = 100_000
-# Ids beyond what the database stores are simply not found (never an integer overflow).
-MAX_ID = 2**63 - 1
 
 
 def route(bp, rule: str, **options):
@@ -21,14 +19,6 @@ def route(bp, rule: str, **options):
         bp.add_url_rule(rule, view_func=view, **options)
         return view
     return decorator
-
-
-def refuse_ids_out_of_range():
-    """An id beyond what the database stores is simply not found. Checked here rather than by a
-    `max` on the URL converter, which made Werkzeug answer 405 instead of 404 for such paths."""
-    for value in (request.view_args or {}).values():
-        if isinstance(value, int) and value > MAX_ID:
-            refuse(404)
 
 
 def json_body(root: str) -> dict:
@@ -58,13 +48,12 @@ def int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = Non
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        refuse(400, _("%(name)s must be a whole number.", name=name))
-    if value < minimum or (maximum is not None and value > maximum):
-        refuse(400, _("%(name)s must be between %(low)d and %(high)d.", name=name, low=minimum,
-                      high=maximum if maximum is not None else value))
+    high = maximum if maximum is not None else MAX_ID
+    value = parse_int(raw, minimum, high)
+    if value is None:
+        if parse_int(raw, -(10**18), 10**18) is None:
+            refuse(400, _("%(name)s must be a whole number.", name=name))
+        refuse(400, _("%(name)s must be between %(low)d and %(high)d.", name=name, low=minimum, high=high))
     return value
 
 

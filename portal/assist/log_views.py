@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..brands import current_brand
 from ..csv_export import csv_response
 from ..extensions import db
+from ..numbers import parse_int
 from ..policy import (USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, require_assist,
                       sees_all_interactions)
 from . import bp
@@ -95,7 +96,7 @@ def customer_360(user_id):
 
 # --- dashboards --------------------------------------------------------------------------------
 def _period() -> int:
-    days = request.args.get("days", 30, type=int)
+    days = parse_int(request.args.get("days"), 1, max(DASHBOARD_PERIODS))
     return days if days in DASHBOARD_PERIODS else 30
 
 

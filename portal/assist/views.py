@@ -12,6 +12,7 @@ from ..auth.services import AccountError
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
+from ..numbers import query_id
 from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require_assist
 from ..redirects import safe_local_target
 from . import bp
@@ -57,14 +58,14 @@ def _start_page(user, status=200, error=None, channel=None, service=None):
 @login_required
 def start_form():
     require_assist(current_brand, USE_ASSIST)
-    return _start_page(member_or_404(current_brand, request.args.get("user_id", 0, type=int)))
+    return _start_page(member_or_404(current_brand, query_id(request.args.get("user_id")) or 0))
 
 
 @bp.post("/assist/start")
 @login_required
 def start():
     require_assist(current_brand, USE_ASSIST)
-    user = member_or_404(current_brand, request.form.get("user_id", 0, type=int))
+    user = member_or_404(current_brand, query_id(request.form.get("user_id")) or 0)
     return _start_assisting(user)
 
 
@@ -85,7 +86,7 @@ def _start_assisting(user):
 def _current_or_refuse():
     """The assist this session is in, named by the form's interaction_id (a stale tab is told)."""
     state = current_assist()
-    wanted = request.form.get("interaction_id", 0, type=int)
+    wanted = query_id(request.form.get("interaction_id")) or 0
     if state is None or state.interaction.id != wanted:
         from .queries import own_interaction_or_404
 

@@ -6,6 +6,7 @@ from flask_login import login_required
 from .. import policy
 from ..brands import current_brand
 from ..errors import abort_with
+from ..numbers import MAX_PAGE, parse_int, query_id
 from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
 from ..tickets.models import STATUSES
@@ -29,16 +30,16 @@ def home():
 
 def _load_request_form(person):
     """The form named in the query (or the draft's / the follow-up source's), checked."""
-    draft = queries.draft_of(current_brand, person, request.args.get("draft_id", type=int))
+    draft = queries.draft_of(current_brand, person, query_id(request.args.get("draft_id")))
     if "draft_id" in request.args and draft is None:
         abort(404)
     source = None
     if "followup_of" in request.args:
-        source = queries.request_in_brand(current_brand, request.args.get("followup_of", type=int) or 0)
+        source = queries.request_in_brand(current_brand, query_id(request.args.get("followup_of")) or 0)
         if source is None:
             abort(404)
         policy.require(person, current_brand, policy.CREATE_FOLLOWUP, ticket=source)
-    form_id = request.args.get("ticket_form_id", type=int)
+    form_id = query_id(request.args.get("ticket_form_id"))
     if form_id is None:
         form_id = draft.form_id if draft else (source.form_id if source else None)
     if form_id is None:
@@ -130,8 +131,8 @@ def my_activities():
     if status not in STATUSES:
         status = None
     page = queries.my_requests(current_brand, person, tab=tab, status=status,
-                               page=request.args.get("page", 1, type=int),
-                               per_page=min(request.args.get("per_page", queries.PER_PAGE, type=int) or 1, 100))
+                               page=parse_int(request.args.get("page"), 1, MAX_PAGE) or 1,
+                               per_page=parse_int(request.args.get("per_page"), 1, 100) or queries.PER_PAGE)
     return render_template("helpcenter/my_activities.html", page=page, tab=tab, status=status,
                            statuses=STATUSES, delete_form=ActionForm())
 
