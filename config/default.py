@@ -10,6 +10,9 @@ SQLALCHEMY_DATABASE_URI = os.environ.get(
     "GUICHET_DATABASE_URL", "sqlite:///" + os.path.join(_instance, "guichet.sqlite3")
 )
 SEARCH_INDEX_DIR = os.environ.get("GUICHET_SEARCH_INDEX_DIR", os.path.join(_instance, "search-index"))
+# Development mail: with no delivery configured, each committed message is written here as an
+# .eml file (mode 0600) for the developer running the server; never shown on a page.
+MAIL_DROP_DIR = os.environ.get("GUICHET_MAIL_DROP_DIR", os.path.join(_instance, "mail"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("GUICHET_SECURE_COOKIES", "") == "1"

@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from .i18n import install_template_gettext, select_locale
     from .numbers import install_converters
+    from .mail.outbox import install_hooks as install_mail_hooks
     from .security import add_security_headers
 
     configure_engine(app)
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     install_template_gettext(app)
     bootstrap.init_app(app)
     init_database(app)
+    install_mail_hooks()
 
     app.url_value_preprocessor(pull_brand_values)
     app.url_defaults(add_brand_values)

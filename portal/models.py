@@ -1,6 +1,6 @@
 """Imports every model so metadata (and Alembic) sees the whole schema."""
 from .audit.models import AuditEvent  # noqa: F401
-from .auth.models import SigninFailure, User, UserSession  # noqa: F401
+from .auth.models import Invitation, SigninFailure, User, UserSession  # noqa: F401
 from .brands.models import Brand, Group, GroupMember, Membership  # noqa: F401
 from .tickets.models import (  # noqa: F401
     Comment,
@@ -16,5 +16,6 @@ from .tickets.models import (  # noqa: F401
 )
 from .agent.models import AgentPreference, AssistanceMessage, AssistanceNotice, AssistanceRequest  # noqa: F401
 from .search.models import SearchOutbox  # noqa: F401
-from .assist.models import Interaction, MailOutbox  # noqa: F401
+from .assist.models import Interaction  # noqa: F401
+from .mail.models import MailOutbox  # noqa: F401
 from .api.models import ApiRateCounter, ApiToken  # noqa: F401

@@ -241,6 +241,13 @@ def bootstrap_tags(kind: str) -> Markup:
     return tags[key]
 
 
+def _known_name(user) -> str:
+    """A person as this brand may name them: their name once a member, else the e-mail its staff
+    typed (an invited person, DESIGN §2)."""
+    brand = g.get("brand")
+    return user.name if brand is not None and user.membership_in(brand) is not None else user.email
+
+
 def register(app):
     @app.context_processor
     def inject():
@@ -265,6 +272,7 @@ def register(app):
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, url_for=template_url_for,
                                 bootstrap_tags=bootstrap_tags)
     app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.filters["known_name"] = _known_name
     app.jinja_env.filters["cached_fragment"] = _cached_fragment
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""

@@ -21,6 +21,7 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "MAIL_DROP_DIR": str(tmp_path / "mail"),
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "WTF_CSRF_ENABLED": False,
@@ -173,3 +174,17 @@ def page(browser):
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+def invitation_link(email: str) -> str:
+    """The path of the latest invitation mailed to this address (what its recipient clicks)."""
+    from sqlalchemy import select
+
+    from portal.mail.models import MailOutbox
+
+    mail = db.session.scalar(select(MailOutbox).where(MailOutbox.to_email == email, MailOutbox.kind == "invitation")
+                             .order_by(MailOutbox.id.desc()))
+    assert mail is not None, f"no invitation mailed to {email}"
+    match = re.search(r"https?://[^/\s]+(/\S+/invitation/\S+)", mail.body)
+    assert match, "no invitation link in the mail"
+    return match.group(1)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:38:23.248495
+Create Date: 2026-12-02 09:30:12.225461
 
 """
 from alembic import op
@@ -160,6 +160,29 @@ def upgrade():
     )
     with op.batch_alter_table('groups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_groups_brand_id'), ['brand_id'], unique=False)
+
+    op.create_table('invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('can_assist', sa.Boolean(), nullable=False),
+    sa.Column('can_register_users', sa.Boolean(), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_invitations_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_invitations_invited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_invitations_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
+    sa.UniqueConstraint('brand_id', 'user_id', name=op.f('uq_invitations_brand_id')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_invitations_token_hash'))
+    )
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitations_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invitations_user_id'), ['user_id'], unique=False)
 
     op.create_table('mail_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -558,6 +581,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mail_outbox_brand_id'))
 
     op.drop_table('mail_outbox')
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitations_user_id'))
+        batch_op.drop_index(batch_op.f('ix_invitations_brand_id'))
+
+    op.drop_table('invitations')
     with op.batch_alter_table('groups', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_groups_brand_id'))
 

@@ -71,7 +71,7 @@ class MemberForm(FlaskForm):
 
 class AddMemberForm(MemberForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
-    name = StringField(_l("Name (needed for a new account)"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=120)])
 
 
 class GroupForm(FlaskForm):

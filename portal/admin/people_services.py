@@ -7,10 +7,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import policy
-from ..assist.registration import queue_invitation
 from ..audit.services import record
 from ..auth.models import User
-from ..auth.services import AccountError, add_membership, check_capabilities, create_user, normalise_email
+from ..auth.invitations import member_or_invite, withdraw
+from ..auth.services import AccountError, add_membership, check_capabilities
 from ..brands.models import ROLES, Group, GroupMember, Membership
 from ..extensions import db
 from .common import AdminError, apply_changes, name_taken
@@ -52,34 +52,23 @@ def _leave_groups(brand, user_id: int) -> list[int]:
     return list(group_ids)
 
 
-def add_member(brand, *, email, name, role, can_assist=False, can_register_users=False):
-    """Add the person with this e-mail to the brand, creating their account (no password) if needed.
-
-    Returns (membership, created) where created says a new account was made.
-    """
-    try:
-        email = normalise_email(email)
-    except AccountError as error:
-        raise AdminError(str(error), field="email") from None
+def add_member(brand, *, email, name, role, can_assist=False, can_register_users=False, actor=None):
+    """Invite the person with this e-mail to the brand with this role (DESIGN §2): they become a
+    member when they accept. An account is created (no password) when the e-mail has none; the
+    admin is told the same either way. A member already here is refused (409)."""
     _check_role(role, can_assist, can_register_users)
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    created = user is None
-    if created:
-        if not (name or "").strip():
-            raise AdminError(_("No account uses this e-mail yet: enter a name to create one."), field="name")
-        try:
-            user = create_user(email, name, None)
-        except AccountError as error:
-            raise AdminError(str(error), field=error.field) from None
-        record("user.create", brand=brand, obj=user, email=email, reason="added by a brand admin")
-    elif db.session.scalar(select(Membership.id).where(Membership.user_id == user.id,
-                                                       Membership.brand_id == brand.id)):
-        raise AdminError(_("%(email)s is already a member of this brand.", email=email), 409, "email")
-    membership = add_membership(user, brand, role, can_assist=can_assist,
-                                can_register_users=can_register_users, reason="added by a brand admin")
-    if created:
-        queue_invitation(brand, user)  # a one-time link to choose their first password
-    return membership, created
+    try:
+        user, member = member_or_invite(brand, email, actor=actor, role=role, can_assist=can_assist,
+                                        can_register_users=can_register_users, name=name)
+    except AccountError as error:
+        raise AdminError(str(error), field=error.field or "email") from None
+    if member:
+        raise AdminError(_("%(email)s is already a member of this brand.", email=user.email), 409, "email")
+    return user
+
+
+def withdraw_invitation(brand, invitation, actor=None) -> None:
+    withdraw(invitation, actor)
 
 
 def update_member(brand, membership: Membership, *, role, can_assist=False, can_register_users=False) -> bool:

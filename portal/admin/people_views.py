@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import policy
-from ..auth.models import User
+from ..auth.invitations import pending_invitations
+from ..auth.models import Invitation, User
 from ..brands import current_brand
 from ..brands.models import Group, GroupMember, Membership
 from ..errors import abort_with
@@ -38,17 +39,25 @@ def members():
     if request.method == "POST":
         status, result = submit(form, lambda: services.add_member(
             current_brand, email=form.email.data, name=form.name.data, role=form.role.data,
-            can_assist=form.can_assist.data, can_register_users=form.can_register_users.data))
+            can_assist=form.can_assist.data, can_register_users=form.can_register_users.data,
+            actor=current_user))
         if status is None:
-            membership, created = result
-            if created:
-                flash(_("An account was created for %(email)s, without a password: an e-mail invites "
-                        "them to choose one.", email=membership.user.email), "success")
-            else:
-                flash(_("%(name)s was added to the brand.", name=membership.user.name), "success")
+            # The same words whether or not the e-mail already had an account (DESIGN §2).
+            flash(_("An invitation was sent to %(email)s. They become a member when they accept it.",
+                    email=result.email), "success")
             return redirect(url_for("admin.members"))
     return render_template("admin/members.html", memberships=_members(), form=form, role_labels=ROLE_LABELS,
+                           invitations=pending_invitations(current_brand),
                            may_hold_assist=policy.may_hold_assist_capabilities), status
+
+
+@bp.post("/invitations/<int:invitation_id>/withdraw")
+def withdraw_invitation(invitation_id):
+    invitation = scoped_or_404(Invitation, invitation_id)
+    email = invitation.email
+    commit_or_abort(services.withdraw_invitation, current_brand, invitation, current_user)
+    flash(_("The invitation to %(email)s was withdrawn.", email=email), "success")
+    return redirect(url_for("admin.members"))
 
 
 @bp.post("/members/<int:membership_id>")

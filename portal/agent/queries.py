@@ -2,11 +2,12 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, joinedload, with_expression
 
 from .. import policy
 from ..auth.models import User
@@ -149,8 +150,11 @@ def _page_ids(view: str, sort: str, sees_all: bool):
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
+_REQUESTER_IS_MEMBER = (select(Membership.id).where(Membership.user_id == Ticket.requester_id,
+                                                      Membership.brand_id == Ticket.brand_id).exists())
 _TICKETS_BY_IDS = (select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
-                   .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group)))
+                   .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
+                            with_expression(Ticket.requester_is_member, _REQUESTER_IS_MEMBER)))
 
 
 def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) -> list[Ticket]:
@@ -184,7 +188,8 @@ _SUBMITTER, _ASSISTANT = aliased(User), aliased(User)
 _TICKET_PEOPLE = (
     select(User.name.label("requester_name"), User.email.label("requester_email"),
            User.phone.label("requester_phone"), User.address.label("requester_address"),
-           _SUBMITTER.name.label("submitter_name"), _ASSISTANT.name.label("assisted_by_name"))
+           _SUBMITTER.name.label("submitter_name"), _ASSISTANT.name.label("assisted_by_name"),
+           _REQUESTER_IS_MEMBER.label("requester_is_member"))
     .select_from(Ticket).join(User, User.id == Ticket.requester_id)
     .outerjoin(_SUBMITTER, _SUBMITTER.id == Ticket.submitter_id)
     .outerjoin(_ASSISTANT, _ASSISTANT.id == Ticket.assisted_by_id)
@@ -192,8 +197,13 @@ _TICKET_PEOPLE = (
 
 
 def ticket_people(ticket):
-    """The requester's name and contact, the submitter's and the assisting agent's names."""
-    return read_rows(_TICKET_PEOPLE, {"ticket_id": ticket.id})[0]
+    """The requester's name and contact, the submitter's and the assisting agent's names. A
+    requester who is no member (invited, not yet accepted) is known by e-mail only (DESIGN §2)."""
+    people = read_rows(_TICKET_PEOPLE, {"ticket_id": ticket.id})[0]
+    if people.requester_is_member:
+        return people
+    return SimpleNamespace(**{**people._mapping, "requester_name": people.requester_email,
+                              "requester_phone": None, "requester_address": None})
 
 
 def form_of(ticket, brand):
@@ -277,10 +287,3 @@ def assignable_agents(brand) -> list[tuple[Assignee, frozenset]]:
             group_ids.add(group_id)
     return [(Assignee(user_id, name), frozenset(group_ids)) for user_id, (name, group_ids) in agents.items()]
 
-
-def member_in_brand(brand, email: str):
-    """(user, role) of the member with this e-mail in the brand, or (None, None)."""
-    row = db.session.execute(
-        select(User, Membership.role).join(Membership, Membership.user_id == User.id)
-        .where(Membership.brand_id == brand.id, func.lower(User.email) == (email or "").strip().lower())).first()
-    return (row[0], row[1]) if row else (None, None)

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import policy
+from ..auth.invitations import member_or_invite
 from ..auth.models import User
+from ..auth.services import AccountError
 from ..extensions import db
 from ..models_base import utcnow
 from ..numbers import MAX_ID, parse_int
@@ -16,7 +18,7 @@ from ..tickets import fields as ticket_fields
 from ..tickets.models import PRIORITIES, STATUSES, TICKET_CHANNELS, TYPES, TicketFieldValue
 from ..tickets.services import RequestError, add_comment, apply_status, build_request, check_body, record_event
 from .errors import WorkspaceError
-from .queries import assignable_agents, brand_groups, member_in_brand
+from .queries import assignable_agents, brand_groups
 
 WORKSPACE_CHANNELS = tuple(c for c in TICKET_CHANNELS if c != "api")
 UNSET = object()
@@ -226,12 +228,19 @@ def _write_fields(ticket, actor, new_values: dict) -> None:
             row.value = value
 
 
+def _requester(brand, actor, email):
+    """The member with this e-mail, or the person it invites (DESIGN §2): a ticket may be opened
+    for someone who has not accepted yet; the brand then shows them by e-mail only."""
+    try:
+        requester, _member = member_or_invite(brand, email or "", actor=actor)
+    except AccountError as error:
+        raise WorkspaceError(422, str(error), field_errors={"requester_email": str(error)}) from None
+    return requester
+
+
 def create_on_behalf(brand, actor, form, posted, channels=WORKSPACE_CHANNELS):
     """A ticket for a member of the brand, any form (agent-only ones too), on a chosen channel
     (the API passes its own: channels=("api",))."""
-    requester, _role = member_in_brand(brand, posted.get("requester_email"))
-    if requester is None:
-        raise WorkspaceError(422, _("No member of this help centre has this e-mail address."))
     channel = _check_choice(posted.get("channel", "web"), channels, _("Choose a valid channel."))
     priority = _check_choice(posted.get("priority", "normal"), PRIORITIES, _("Choose a valid priority."))
     kind = _check_choice(posted.get("type", "question"), TYPES, _("Choose a valid type."))
@@ -246,6 +255,7 @@ def create_on_behalf(brand, actor, form, posted, channels=WORKSPACE_CHANNELS):
     if assignee_id is not None and not full_agent:
         raise WorkspaceError(403, _("Light agents cannot assign tickets."))
     group, assignee = _resolve_assignment(brand, actor, group_id, assignee_id, solving=False)
+    requester = _requester(brand, actor, posted.get("requester_email"))
     try:
         ticket = build_request(brand, form, requester, actor, posted.get("subject"), posted.get("body"),
                                {k: v for k, v in values.items() if v not in (None, [], "")},

@@ -15,6 +15,7 @@ from .. import policy
 from ..agent import queries
 from ..agent.errors import WorkspaceError
 from ..agent.services import create_on_behalf, update_ticket
+from ..auth.invitations import is_member
 from ..auth.models import User
 from ..brands import current_brand
 from ..extensions import db
@@ -112,8 +113,11 @@ def _posted(payload: dict) -> MultiDict:
 def _requester_email(payload: dict) -> str:
     requester_id = as_id(payload.get("requester_id"), _("requester_id must be a number."))
     if requester_id is not None:
+        # By id, only this brand's members: an id names no one the brand does not already know.
         user = db.session.get(User, requester_id)
-        return user.email if user is not None else ""
+        if user is None or not is_member(user, current_brand):
+            refuse(422, _("requester_id: no member of this help centre has this id."))
+        return user.email
     requester = payload.get("requester")
     if isinstance(requester, dict) and isinstance(requester.get("email"), str):
         return requester["email"]

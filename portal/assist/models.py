@@ -1,4 +1,4 @@
-"""Assisted service records: interactions (the agent's timesheet) and the mail outbox."""
+"""Assisted service records: interactions (the agent's timesheet)."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -83,17 +83,3 @@ class Interaction(db.Model):
         end = self.paused_at or now
         return max(0, int((end - self.started_at).total_seconds()) - self.paused_seconds)
 
-
-class MailOutbox(db.Model):
-    """Messages waiting for delivery; shown on a development mail page until SMTP comes."""
-
-    __tablename__ = "mail_outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
-    to_email: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column()

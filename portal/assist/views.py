@@ -6,7 +6,6 @@ Customer 360 and dashboards are in log_views.py.
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..auth.services import AccountError
 from ..brands import current_brand
@@ -16,9 +15,8 @@ from ..numbers import query_id
 from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require_assist
 from ..redirects import safe_local_target
 from . import bp
-from .models import MailOutbox
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
-from .registration import add_to_brand, existing_account, register_on_behalf
+from .registration import register_on_behalf
 from .services import AssistError, active_assist_of, channels_for, end_assist, pause, resume, \
     services_for, start_assist
 from .state import current_assist
@@ -164,10 +162,9 @@ def state():
 
 
 # --- registering on behalf -------------------------------------------------------------------------
-def _register_page(status=200, error=None, existing=None):
-    return render_template("assist/register.html", error=error, existing=existing, values=request.form,
-                           existing_refusal=existing and refusal_to_assist(current_user, existing, current_brand),
-                           **_lists()), status
+def _register_page(status=200, error=None, member=None):
+    return render_template("assist/register.html", error=error, member=member, values=request.form,
+                           member_refusal=member and refusal_to_assist(current_user, member, current_brand)), status
 
 
 @bp.route("/assist/register", methods=["GET", "POST"])
@@ -178,56 +175,17 @@ def register():
         return _register_page()
     form = request.form
     try:
-        _check_lists_first(form)
-        existing = existing_account(form.get("email", ""))
-        if existing is not None:
-            # Never say more than needed: offer to add or assist that person instead.
-            return _register_page(409, _("An account already uses this e-mail address."), existing)
-        user = register_on_behalf(current_user, current_brand, name=form.get("name", ""),
-                                  email=form.get("email", ""), phone=form.get("phone"),
-                                  address=form.get("address"))
-        start_assist(current_user, user, current_brand, form.get("channel"), form.get("service"),
-                     switch=True)
-    except (AccountError, AssistError) as error:
+        user, member = register_on_behalf(current_user, current_brand, name=form.get("name", ""),
+                                          email=form.get("email", ""), phone=form.get("phone"),
+                                          address=form.get("address"))
+    except AccountError as error:
         db.session.rollback()
-        return _register_page(getattr(error, "status", 422), getattr(error, "message", str(error)))
+        return _register_page(error.status, str(error))
+    if member:
+        db.session.rollback()  # nothing to write: offer to assist them instead
+        return _register_page(409, _("%(name)s is already a member of this help centre.", name=user.name), user)
     db.session.commit()
-    flash(_("%(name)s is registered and invited by e-mail to choose a password. Acting as them has "
-            "started.", name=user.name), "warning")
-    return redirect(url_for("helpcenter.home"))
-
-
-def _check_lists_first(form):
-    """Refuse a tampered channel or service before anything is written."""
-    if form.get("channel") not in channels_for(current_brand):
-        raise AssistError(422, _("Choose a channel from the list."))
-    if form.get("service") not in services_for(current_brand):
-        raise AssistError(422, _("Choose a service from the list."))
-
-
-@bp.post("/assist/register/existing")
-@login_required
-def register_existing():
-    """Add an existing account to this brand as an end user, then assist them."""
-    require_assist(current_brand, REGISTER_USERS)
-    try:
-        # By the e-mail the agent typed, never by id: no way to reach accounts one cannot name.
-        user = existing_account(request.form.get("email", ""))
-        if user is None:
-            abort_with(404, _("No account uses this e-mail address."))
-        _check_lists_first(request.form)
-        add_to_brand(current_user, current_brand, user)
-    except (AccountError, AssistError) as error:
-        db.session.rollback()
-        abort_with(getattr(error, "status", 422), getattr(error, "message", str(error)))
-    return _start_assisting(user)
-
-
-@bp.get("/assist/mail")
-@login_required
-def outbox():
-    """The development mail page: this brand's outgoing messages, until SMTP delivery comes."""
-    require_assist(current_brand, REGISTER_USERS)
-    mails = db.session.scalars(select(MailOutbox).where(MailOutbox.brand_id == current_brand.id)
-                               .order_by(MailOutbox.id.desc()).limit(50)).all()
-    return render_template("assist/outbox.html", mails=mails)
+    # The same answer whether or not the e-mail already had an account somewhere (DESIGN §2).
+    flash(_("An invitation was sent to %(email)s. Once they accept it, you can assist them; meanwhile "
+            "you can open a request for them in the agent workspace.", email=user.email), "success")
+    return redirect(url_for("assist.register"))

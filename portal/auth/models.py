@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -99,3 +99,31 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column()
 
     user = relationship("User")
+
+
+class Invitation(db.Model):
+    """A brand's invitation to the account with `email` (DESIGN §2, consent before a brand sees a
+    person). Until the person accepts, the brand knows only the e-mail its staff typed: the
+    account is no member, is in no search result, and cannot be assisted. Accepting makes the
+    membership (with `role` and the capabilities) and removes the row; declining removes it.
+
+    Only the sha256 of the link's secret is stored.
+    """
+
+    __tablename__ = "invitations"
+    __table_args__ = (UniqueConstraint("brand_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(20), default="end_user")
+    can_assist: Mapped[bool] = mapped_column(Boolean, default=False)
+    can_register_users: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+    user = relationship("User", foreign_keys=[user_id])
+    brand = relationship("Brand")

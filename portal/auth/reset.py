@@ -21,6 +21,7 @@ from ..brands import current_brand
 from ..brands.models import Membership
 from ..errors import abort_with
 from ..extensions import db
+from ..mail.outbox import queue_mail
 from ..models_base import utcnow
 from . import bp
 from .forms import _confirm_validators, _email_validators, _new_password_validators
@@ -96,8 +97,6 @@ def request_password_link(brand, email: str):
     Returns the queued message or None. Only members: another brand's staff must not learn from their outbox that an address has an
     account elsewhere. The caller answers the same either way.
     """
-    from ..assist.models import MailOutbox  # here: the assist package imports this module
-
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active or not _member_here(user, brand):
@@ -118,9 +117,7 @@ def request_password_link(brand, email: str):
             "%(num)d hours: %(link)s\n\nIf it was not you, ignore this message: your "
             "password stays the same.\n",
             FORGOT_LINK_HOURS, name=user.name, brand=brand.name, link=link)
-    mail = MailOutbox(brand_id=brand.id, to_email=user.email, subject=subject, body=body,
-                      kind="password_reset")
-    db.session.add(mail)
+    mail = queue_mail(brand, user.email, subject, body, "password_reset")
     record("user.password_link_sent", brand=brand, obj=user)
     return mail
 

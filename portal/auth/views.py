@@ -14,6 +14,7 @@ from ..extensions import db, login_manager
 from ..redirects import safe_local_target
 from . import bp
 from .forms import EmailChangeForm, PasswordChangeForm, ProfileForm, SigninForm, SignupForm
+from .invitations import pending_invitation
 from .models import User
 from .passwords import burn_time, verify_password
 from .services import (
@@ -75,6 +76,12 @@ def signin():
         record_failure(email, address)
         db.session.commit()
         return _signin_page(form, _refusal_message(), 401)
+    if user.membership_in(current_brand) is None and pending_invitation(current_brand, user) is not None:
+        # Invited here (even to a members-only help centre): sign in, then accept or decline.
+        clear_failures(email, address)
+        start_session(user)
+        db.session.commit()
+        return redirect(url_for("auth.my_invitation"))
     if membership_at_signin(user, current_brand, g.brand_settings.self_registration) is None:
         db.session.commit()  # keeps an upgraded password hash
         return _signin_page(form, _refusal_message(), 401)

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from ..models_base import utcnow
@@ -131,6 +131,9 @@ class Ticket(db.Model):
                             cascade="all, delete-orphan")
     field_values = relationship("TicketFieldValue", cascade="all, delete-orphan")
     collaborators = relationship("TicketCollaborator", cascade="all, delete-orphan")
+    # Whether the requester is a member of the ticket's brand; only lists that show requesters load
+    # it (with_expression): an invited person is shown by e-mail until they accept (DESIGN §2).
+    requester_is_member = query_expression()
 
 
 @event.listens_for(Ticket, "before_update")

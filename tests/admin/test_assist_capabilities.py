@@ -3,9 +3,11 @@ so the members page does not offer them and the server refuses them (policy.may_
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import User
+from portal.auth.models import Invitation, User
 from portal.brands.models import Membership
 from portal.extensions import db
+
+from tests.conftest import invitation_link
 
 from .conftest import audit_actions
 
@@ -35,6 +37,9 @@ def test_a_new_agent_with_a_capability_is_added(client, as_admin, capability):
     response = client.post("/acme/admin/members", data={"email": "new@example.com", "name": "Nina New",
                                                         "role": "agent", capability: "y"})
     assert response.status_code == 302
+    invited = db.session.scalar(select(Invitation).where(Invitation.email == "new@example.com"))
+    assert (invited.role, getattr(invited, capability)) == ("agent", True)
+    client.post(invitation_link("new@example.com"), data={"decision": "accept", "password": "a-long-password"})
     added = db.session.scalar(select(Membership).join(Membership.user).where(User.email == "new@example.com"))
     assert (added.role, getattr(added, capability)) == ("agent", True)
 

@@ -1,10 +1,14 @@
 """Members (roles, capabilities, the last admin) and groups (agents, supervisors, sensitive)."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import User
+from portal.auth.models import Invitation, User
 from portal.brands.models import Group, GroupMember, Membership
 from portal.extensions import db
+
+from tests.conftest import invitation_link
 
 from .conftest import audit_actions, audit_events, count_queries
 
@@ -23,31 +27,55 @@ def test_members_page_lists_roles_and_capabilities(client, as_admin):
     assert 'name="can_assist" value="y" checked' in agent_row
 
 
-def test_add_an_existing_user_by_email(client, as_admin, make_user):
-    marie = make_user(email="marie@example.com", name="Marie Curie", roles={as_admin.other: "end_user"})
+def test_add_an_existing_user_by_email_invites_them(client, as_admin, make_user, app):
+    marie = make_user(email="marie@example.com", name="Marie Curie", roles={as_admin.other: "end_user"},
+                      phone="+33 7 11 22 33 44")
     response = client.post("/acme/admin/members", data={"email": "Marie@Example.com", "role": "agent",
                                                         "can_assist": "y"})
     assert response.status_code == 302
+    assert membership(marie, as_admin.brand) is None  # not a member until she accepts
+    assert audit_actions(as_admin.brand) == ["invitation.sent"]
+    page = client.get("/acme/admin/members").get_data(as_text=True)
+    assert "marie@example.com" in page and "Marie Curie" not in page and "11 22 33 44" not in page
+    # A second invitation renews the first; a member is refused.
+    assert client.post("/acme/admin/members", data={"email": "marie@example.com", "role": "agent",
+                                                    "can_assist": "y"}).status_code == 302
+    marie_client = app.test_client()
+    assert marie_client.post(invitation_link("marie@example.com"), data={"decision": "accept"}).status_code == 302
     added = membership(marie, as_admin.brand)
     assert (added.role, added.can_assist, added.can_register_users) == ("agent", True, False)
-    assert audit_actions(as_admin.brand) == ["membership.set"]
     assert client.post("/acme/admin/members", data={"email": "marie@example.com", "role": "end_user"}
                        ).status_code == 409
 
 
-def test_add_a_new_email_creates_an_account_without_password(client, as_admin):
-    response = client.post("/acme/admin/members", data={"email": "niels@example.com", "name": "Niels Bohr",
-                                                        "role": "end_user"}, follow_redirects=True)
-    assert response.status_code == 200
-    assert "without a password" in response.get_data(as_text=True)
+def test_add_a_new_email_answers_as_for_an_existing_account(client, as_admin, make_user):
+    make_user(email="marie@example.com", name="Marie Curie", roles={as_admin.other: "end_user"})
+    answers = []
+    for email in ("niels@example.com", "marie@example.com"):
+        response = client.post("/acme/admin/members", data={"email": email, "name": "N", "role": "end_user"},
+                               follow_redirects=True)
+        assert response.status_code == 200
+        flashed = re.search(r'role="alert"[^>]*>(.*?)<', response.get_data(as_text=True), re.S).group(1)
+        answers.append(flashed.replace(email, "X"))
+    assert answers[0] == answers[1] and "An invitation was sent to X" in answers[0]
     niels = db.session.scalar(select(User).where(User.email == "niels@example.com"))
-    assert niels.name == "Niels Bohr" and niels.password_hash is None
-    assert membership(niels, as_admin.brand).role == "end_user"
-    assert audit_actions(as_admin.brand) == ["user.create", "membership.set"]
+    assert niels.name == "N" and niels.password_hash is None and membership(niels, as_admin.brand) is None
+    # Only invitations in the brand's log: nothing says one account was new.
+    assert audit_actions(as_admin.brand) == ["invitation.sent", "invitation.sent"]
+
+
+def test_an_invitation_can_be_withdrawn(client, as_admin, app):
+    client.post("/acme/admin/members", data={"email": "niels@example.com", "role": "end_user"})
+    link = invitation_link("niels@example.com")
+    invitation = db.session.scalar(select(Invitation))
+    other_brand = client.post(f"/globex/admin/invitations/{invitation.id}/withdraw")
+    assert other_brand.status_code == 404
+    assert client.post(f"/acme/admin/invitations/{invitation.id}/withdraw").status_code == 302
+    assert db.session.scalar(select(Invitation)) is None
+    assert app.test_client().get(link).status_code == 404
 
 
 @pytest.mark.parametrize("data, status, message", [
-    ({"email": "new@example.com", "role": "end_user"}, 422, "enter a name to create one"),
     ({"email": "not an email", "name": "X", "role": "end_user"}, 422, "Enter a valid e-mail address."),
     ({"email": "new@example.com", "name": "X", "role": "owner"}, 422, "Not a valid choice"),
     ({"email": "new@example.com", "name": "X", "role": "end_user", "can_assist": "y"}, 422,

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Comment, Ticket, TicketFieldValue
+from portal.models import Comment, Invitation, Ticket, TicketFieldValue, User
 
 
 def posted(world, **values):
@@ -43,8 +43,9 @@ def test_the_forms_default_group_routes_the_ticket(world, client_for):
 def test_bad_input_is_refused_with_nothing_written(world, client_for, make_user):
     agent = client_for(world.agent)
     stranger = make_user(roles={world.other_brand: "end_user"})
-    for values, message in (({"requester_email": "nobody@example.com"}, "No member of this help centre"),
-                            ({"requester_email": stranger.email}, "No member of this help centre"),
+    for values, message in (({"requester_email": "not-an-address"}, "valid e-mail"),
+                            ({"requester_email": stranger.email, "channel": "pigeon"}, "valid channel"),
+                            ({"requester_email": "nobody@example.com", "subject": ""}, "subject"),
                             ({"channel": "pigeon"}, "valid channel"),
                             ({"subject": ""}, "subject"),
                             ({"body": " "}, "write a message"),
@@ -56,6 +57,9 @@ def test_bad_input_is_refused_with_nothing_written(world, client_for, make_user)
         if "subject" not in values:
             assert "Screen flickers" in response.get_data(as_text=True)  # what was typed is kept
     assert db.session.scalar(select(Ticket.id)) is None
+    # A refused ticket invites no one (the invitation is part of the same transaction).
+    assert db.session.scalar(select(Invitation.id)) is None
+    assert db.session.scalar(select(User.id).where(User.email == "nobody@example.com")) is None
     assert agent.get("/acme/agent/tickets/new?ticket_form_id=9999").status_code == 404
 
 

@@ -1,9 +1,10 @@
-"""Registering on behalf, the dev mail page, Customer 360 and the dashboards."""
+"""Registering on behalf (an invitation), Customer 360 and the dashboards."""
 import re
 
 from sqlalchemy import func, select
 
-from portal.assist.models import Interaction, MailOutbox
+from portal.assist.models import Interaction
+from portal.mail.models import MailOutbox
 from portal.auth.models import User
 from portal.extensions import db
 from portal.tickets.models import Ticket
@@ -18,19 +19,29 @@ def register(client, **overrides):
     return client.post("/acme/agent/assist/register", data=data)
 
 
-def test_register_a_new_end_user_invites_and_starts_assisting(client, world, login):
+def _invited_page(response, client):
+    assert response.status_code == 302
+    return client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_register_a_new_person_invites_them_and_assisting_waits(client, world, login, tmp_path):
     world.acme.settings = {**world.acme.settings, "self_registration": False}
     db.session.commit()
     login(world.acme, world.agent)
-    response = register(client)
-    assert response.status_code == 302
+    page = _invited_page(register(client), client)
+    assert "An invitation was sent to ada@example.com" in page
     ada = db.session.scalar(select(User).where(User.email == "ada@example.com"))
-    assert ada.role_in(world.acme) == "end_user" and ada.password_hash is None and ada.phone == "06 11 22 33 44"
+    # An account made of what the agent typed, but no member until Ada accepts.
+    assert ada.role_in(world.acme) is None and ada.password_hash is None and ada.phone == "06 11 22 33 44"
     mail = db.session.scalar(select(MailOutbox))
     assert mail.to_email == "ada@example.com" and mail.kind == "invitation"
-    assert "Assisting Ada Lovelace" in client.get("/acme/hc/en/").get_data(as_text=True)
-    outbox = client.get("/acme/agent/assist/mail").get_data(as_text=True)
-    assert "ada@example.com" in outbox and "choose your password" in outbox
+    assert "/acme/hc/en/invitation/" in mail.body
+    assert "Assisting" not in client.get("/acme/hc/en/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
+    # The development mail is a file for the developer, never a page.
+    assert client.get("/acme/agent/assist/mail").status_code == 404
+    dropped = list((tmp_path / "mail").glob("*.eml"))
+    assert len(dropped) == 1 and oct(dropped[0].stat().st_mode & 0o777) == "0o600"
 
 
 def test_register_needs_the_capability(client, world, login, app):
@@ -40,13 +51,12 @@ def test_register_needs_the_capability(client, world, login, app):
     signin(other, world.acme, world.assisting_admin)  # can_assist without can_register_users
     assert other.get("/acme/agent/assist/register").status_code == 404
     assert other.post("/acme/agent/assist/register", data={"name": "X", "email": "x@example.com"}).status_code == 404
-    assert other.get("/acme/agent/assist/mail").status_code == 404
     assert db.session.scalar(select(User).where(User.email == "x@example.com")) is None
 
 
 def test_register_bad_input_writes_nothing(client, world, login):
     login(world.acme, world.agent)
-    for overrides in ({"email": "not-an-address"}, {"name": ""}, {"channel": "fax"}):
+    for overrides in ({"email": "not-an-address"}, {"email": ""}):
         response = register(client, **overrides)
         assert response.status_code == 422
     assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
@@ -58,28 +68,23 @@ def test_existing_member_is_offered_to_assist(client, world, login):
     response = register(client, email="user@example.com", name="Someone")
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "already an end user" in page and f"user_id={world.user.id}" in page
+    assert "already a member" in page and f"user_id={world.user.id}" in page
     assert db.session.scalar(select(func.count()).select_from(Interaction)) == 0
+    assert db.session.scalar(select(func.count()).select_from(MailOutbox)) == 0
 
 
-def test_existing_account_of_another_brand_is_added_then_assisted(client, world, login):
+def test_another_brands_person_is_invited_exactly_like_a_new_one(client, world, login):
+    """The agent cannot tell marie@ (globex) from a new e-mail, nor read or assist her."""
     login(world.acme, world.agent)
-    page = register(client, email="marie@example.com", name="Marie").get_data(as_text=True)
-    assert "not a member of this help centre yet" in page
-    response = client.post("/acme/agent/assist/register/existing", data={
-        "email": "marie@example.com", "channel": "phone", "service": SERVICE})
-    assert response.status_code == 302
+    marie_page = _invited_page(register(client, email="marie@example.com", name="M"), client)
+    new_page = _invited_page(register(client, email="nobody-yet@example.com", name="M"), client)
+    assert marie_page.replace("marie@example.com", "X") == new_page.replace("nobody-yet@example.com", "X")
     db.session.refresh(world.outsider)
-    assert world.outsider.role_in(world.acme) == "end_user"
-    assert "Assisting Marie Curie" in client.get("/acme/hc/en/").get_data(as_text=True)
-
-
-def test_existing_staff_cannot_be_added_or_assisted(client, world, login):
-    login(world.acme, world.agent)
-    response = client.post("/acme/agent/assist/register/existing", data={
-        "email": world.plain_agent.email, "channel": "phone", "service": SERVICE})
-    assert response.status_code == 403
-    assert world.plain_agent.role_in(world.acme) == "agent"
+    assert world.outsider.role_in(world.acme) is None and world.outsider.name == "Marie Curie"
+    assert client.get(f"/acme/agent/users/{world.outsider.id}").status_code == 404
+    assert client.get(f"/acme/agent/assist/start?user_id={world.outsider.id}").status_code == 404
+    assert "Marie Curie" not in client.get("/acme/agent/users?q=marie").get_data(as_text=True)
+    assert client.post("/acme/agent/assist/register/existing", data={"email": "marie@example.com"}).status_code == 404
 
 
 def test_customer_360(client, world, login):

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from portal.assist.models import MailOutbox
+from portal.mail.models import MailOutbox
 from portal.audit.models import AuditEvent
 from portal.auth.models import PasswordResetToken, User, UserSession
 from portal.auth.reset import MAX_LIVE_LINKS
@@ -202,46 +202,3 @@ def test_forms_without_csrf_are_400_and_write_nothing(csrf_app, make_brand, make
     response = client.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     assert _count(AuditEvent, AuditEvent.action == "user.password_reset") == 1
-
-
-def test_assisted_registration_invitation_link_sets_the_first_password(client, make_brand, make_user, login):
-    from portal.tickets.models import TicketForm
-
-    acme = make_brand("acme", assisted_service=True)
-    db.session.add(TicketForm(brand_id=acme.id, name="General request", end_user_visible=True))
-    db.session.commit()
-    agent = make_user(roles={acme: ("agent", {"can_assist": True, "can_register_users": True})})
-    login(acme, agent)
-    response = client.post("/acme/agent/assist/register", data={
-        "name": "Ada Lovelace", "email": "ada@example.com", "channel": "phone", "service": "General request"})
-    assert response.status_code == 302
-    invitation = _mails()[-1]
-    assert invitation.kind == "invitation" and invitation.to_email == "ada@example.com"
-    path = _link_path(invitation)
-    token = db.session.scalar(select(PasswordResetToken))
-    assert token.expires_at - token.created_at == timedelta(hours=72)
-    assert _reset(client, path).status_code == 302
-    ada = db.session.scalar(select(User).where(User.email == "ada@example.com"))
-    assert signin(client, acme, ada, NEW_PASSWORD).status_code == 302
-
-
-def test_admin_created_account_gets_an_invitation_link_in_its_language(client, make_brand, make_user, login):
-    acme = make_brand("acme")
-    login(acme, make_user(roles={acme: "admin"}))
-    response = client.post("/acme/admin/members", data={"email": "niels@example.com", "name": "Niels Bohr",
-                                                        "role": "end_user"})
-    assert response.status_code == 302
-    assert [(m.to_email, m.kind) for m in _mails()] == [("niels@example.com", "invitation")]
-    assert _link_path(_mails()[0]).startswith("/acme/hc/en/password/reset/")
-    assert _reset(client, _link_path(_mails()[0])).status_code == 302
-    niels = db.session.scalar(select(User).where(User.email == "niels@example.com"))
-    assert signin(client, acme, niels, NEW_PASSWORD).status_code == 302
-
-
-def test_adding_an_existing_account_sends_no_invitation(client, make_brand, make_user, login):
-    acme = make_brand("acme")
-    existing = make_user()
-    login(acme, make_user(roles={acme: "admin"}))
-    response = client.post("/acme/admin/members", data={"email": existing.email, "role": "end_user"})
-    assert response.status_code == 302
-    assert _mails() == []

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from portal.assist.models import MailOutbox
+from portal.mail.models import MailOutbox
 from portal.auth.models import SigninFailure
 from portal.auth.throttle import PASSWORD_RESET
 from portal.extensions import db
