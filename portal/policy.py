@@ -3,20 +3,24 @@
 Roles are always read in the brand at hand: agent@ is an ordinary end user in a brand where they
 are an end user. Views, services, templates and the API ask here; they never re-implement a rule.
 
-Sections: roles; the help centre (`decide(person, brand, action, ticket=None, form=None)` answers
-a `Decision`, `require(...)` stops the request when the answer is no; pages judge
-`help_centre_person()`, the one place that says whose help centre this is); the agent workspace;
-assisted service; brand administration.
+The policy is pure: functions of (person, brand and its settings, object, facts handed in) with
+no Flask, no request and no queries of its own (import-linter checks it). Reasons are message
+ids; `portal.access` resolves the request's actor, asks here, and translates and enforces.
+
+Sections: roles; the help centre (`decide(person, brand, action, ticket=None, form=None,
+assisted_by=None)` answers a `Decision`); the agent workspace; assisted service; brand
+administration.
 """
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from sqlalchemy import select
-
-from .brands.models import STAFF_ROLES, GroupMember
+from .brands.models import STAFF_ROLES
 from .brands.settings import settings_for
-from .extensions import db
-from .numbers import parse_id
+
+
+def _(message: str) -> str:
+    """Marks a reason for the catalogue. The policy keeps the message id; the request layer
+    (portal.access) translates it, so the policy needs no Flask and no request."""
+    return message
 
 # --- Roles (DESIGN §2) ----------------------------------------------------------------------------
 # STAFF_ROLES (light agents, agents, admins) use the workspace and may be in groups.
@@ -91,33 +95,6 @@ def _deny(status: int, reason: str | None = None) -> Decision:
     return Decision(False, status, reason)
 
 
-def help_centre_person():
-    """Whose help centre this request is: the signed-in user (assisted service: the assisted user)."""
-    from flask_login import current_user
-
-    from .assist.state import acting_as
-
-    # Assisted service: while an agent acts as a user, the help centre is that user's (DESIGN §8).
-    assisted = acting_as()
-    if assisted is not None:
-        return assisted
-    return current_user if current_user.is_authenticated else None
-
-
-def assisting_agent():
-    """The agent acting for the help-centre person (assisted service), recorded as assisted_by."""
-    from .assist.state import acting_agent
-
-    return acting_agent()
-
-
-def assisting_channel() -> str:
-    """The channel of help-centre writes: the assist interaction's (phone, …), else web."""
-    from .assist.state import acting_channel
-
-    return acting_channel()
-
-
 def comment_is_public(person, brand, wanted_public: bool = True) -> bool:
     """Light agents only ever write internal notes (DESIGN §5.1, §6)."""
     return wanted_public and not writes_internal_only(person, brand)
@@ -157,7 +134,9 @@ def _enter_requests(person, brand) -> Decision:
     return ALLOW
 
 
-def decide(person, brand, action: str, ticket=None, form=None) -> Decision:
+def decide(person, brand, action: str, ticket=None, form=None, assisted_by=None) -> Decision:
+    """May `person` do `action` in brand's help centre? `assisted_by`: the agent acting for them
+    (assisted service), who may do everything the person may except rate (DESIGN §8)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
     if ticket is not None and ticket.brand_id != brand.id:
@@ -172,7 +151,7 @@ def decide(person, brand, action: str, ticket=None, form=None) -> Decision:
     if not entry.allowed:
         # A non-member learns nothing about a request's existence.
         return _deny(404) if entry.status == 403 else entry
-    return _decide_ticket(person, brand, action, ticket)
+    return _decide_ticket(person, brand, action, ticket, assisted_by)
 
 
 def _decide_form(entry: Decision, form) -> Decision:
@@ -182,7 +161,7 @@ def _decide_form(entry: Decision, form) -> Decision:
     return entry
 
 
-def _decide_ticket(person, brand, action: str, ticket) -> Decision:
+def _decide_ticket(person, brand, action: str, ticket, assisted_by=None) -> Decision:
     if not _is_party(person, ticket):
         return _deny(404)
     if not ticket.is_public:
@@ -204,7 +183,7 @@ def _decide_ticket(person, brand, action: str, ticket) -> Decision:
         return ALLOW
     if action == MARK_SOLVED:
         return _decide_mark_solved(person, brand, ticket)
-    return _decide_rate(person, brand, ticket)
+    return _decide_rate(person, brand, ticket, assisted_by)
 
 
 def _decide_mark_solved(person, brand, ticket) -> Decision:
@@ -222,10 +201,10 @@ def _decide_mark_solved(person, brand, ticket) -> Decision:
     return ALLOW
 
 
-def _decide_rate(person, brand, ticket) -> Decision:
-    if assisting_agent() is not None:
+def _decide_rate(person, brand, ticket, assisted_by=None) -> Decision:
+    if assisted_by is not None:
         # Only the user themself rates: never an agent acting for them (DESIGN §8).
-        return _deny(403, _rating_while_acting())
+        return _deny(403, BLOCKED_WHILE_ACTING["rating"])
     if is_staff(person, brand):
         return _deny(403, _("Agents cannot rate requests."))
     if not _is_requester(person, ticket):
@@ -239,41 +218,18 @@ def _decide_rate(person, brand, ticket) -> Decision:
     return ALLOW
 
 
-def can(person, brand, action: str, ticket=None, form=None) -> bool:
-    return decide(person, brand, action, ticket=ticket, form=form).allowed
+def can(person, brand, action: str, ticket=None, form=None, assisted_by=None) -> bool:
+    return decide(person, brand, action, ticket=ticket, form=form, assisted_by=assisted_by).allowed
 
 
-def require(person, brand, action: str, ticket=None, form=None, new_request: bool = False) -> None:
-    """Stop the request unless allowed: 404/403/409 with the reason, or off to the workspace (a
-    new request, with or without its form, goes to the workspace's new ticket page, §5)."""
-    decision = decide(person, brand, action, ticket=ticket, form=form)
-    if decision.allowed:
-        return
-    from flask import abort, current_app, redirect, request, url_for
-
-    from .errors import abort_with
-
-    if decision.status == 401:
-        abort(current_app.login_manager.unauthorized())
-    if decision.to_workspace:
-        if ticket is not None:
-            abort(redirect(url_for("agent.ticket", ticket_id=ticket.id)))
-        form_id = form.id if form is not None else parse_id(request.args.get("ticket_form_id"))
-        abort(redirect(url_for("agent.new_ticket", ticket_form_id=form_id) if form_id or new_request
-                       else url_for("agent.home")))
-    if decision.reason:
-        abort_with(decision.status, decision.reason)
-    abort(decision.status)
-
-
-def sees_internal_notes(person, brand, ticket) -> bool:
+def sees_internal_notes(person, brand, ticket, group_ids) -> bool:
     """Internal notes: never in the help centre; in the workspace/API/notifications for staff,
     except an agent-requester under hide_internal_notes_from_agent_requesters who is not a member
-    of the ticket's group (DESIGN §5.2)."""
+    of the ticket's group (DESIGN §5.2). group_ids: the person's groups in this brand."""
     if not is_staff(person, brand) or ticket.brand_id != brand.id:
         return False
     if _is_requester(person, ticket) and settings_for(brand).hide_internal_notes_from_agent_requesters:
-        return in_group(person, ticket.group_id)
+        return ticket.group_id is not None and ticket.group_id in group_ids
     return True
 
 
@@ -282,13 +238,6 @@ def warn_sensitive_form(person, brand, form) -> bool:
     if not is_staff(person, brand) or settings_for(brand).hide_internal_notes_from_agent_requesters:
         return False
     return form.default_group is not None and form.default_group.sensitive
-
-
-def in_group(person, group_id) -> bool:
-    if group_id is None:
-        return False
-    return db.session.scalar(select(GroupMember.id).where(
-        GroupMember.group_id == group_id, GroupMember.user_id == person.id).limit(1)) is not None
 
 
 # --- Agent workspace (DESIGN §6, §7) --------------------------------------------------------------
@@ -334,33 +283,17 @@ PERSON_FULL = "full"            # name, e-mail, phone, postal address, username
 PERSON_CONTACTLESS = "contactless"  # name and e-mail only
 
 
-def person_view(viewer, brand, user_id: int) -> str | None:
+def person_view(viewer, brand, user_id: int, on_ticket_they_see) -> str | None:
     """Oneself and full agents: everything. Light agents: name and e-mail of the people on the
-    tickets they can see, never phone or address (DESIGN §13). Anyone else: nothing (None)."""
+    tickets they can see, never phone or address (DESIGN §13). Anyone else: nothing (None).
+    on_ticket_they_see(): is user_id on a ticket the viewer sees (asked only for light agents)."""
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return None
     if user_id == viewer.id or is_full_agent(viewer, brand):
         return PERSON_FULL
-    if role_of(viewer, brand) == LIGHT_AGENT_ROLE and _on_ticket_seen_by(viewer, brand, user_id):
+    if role_of(viewer, brand) == LIGHT_AGENT_ROLE and on_ticket_they_see():
         return PERSON_CONTACTLESS
     return None
-
-
-def _on_ticket_seen_by(viewer, brand, user_id: int) -> bool:
-    """Is user_id the requester, submitter, assignee or a CC of a ticket the viewer sees in the
-    workspace (can_view_in_workspace, in SQL)?"""
-    from sqlalchemy import exists, or_
-
-    from .tickets.models import Ticket, TicketCollaborator
-
-    on_ticket = or_(Ticket.requester_id == user_id, Ticket.submitter_id == user_id,
-                    Ticket.assignee_id == user_id,
-                    exists().where(TicketCollaborator.ticket_id == Ticket.id, TicketCollaborator.user_id == user_id))
-    scope = [Ticket.brand_id == brand.id]
-    if not sees_all_workspace_tickets(viewer, brand):
-        scope.append(or_(Ticket.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)),
-                         Ticket.requester_id == viewer.id))
-    return db.session.scalar(select(Ticket.id).where(*scope, on_ticket).limit(1)) is not None
 
 
 def can_search_users(user, brand) -> bool:
@@ -370,17 +303,9 @@ def can_search_users(user, brand) -> bool:
     return is_full_agent(user, brand)
 
 
-def is_supervisor_of(user, group_id) -> bool:
-    if group_id is None:
-        return False
-    return db.session.scalar(select(GroupMember.id).where(
-        GroupMember.group_id == group_id, GroupMember.user_id == user.id,
-        GroupMember.is_supervisor.is_(True)).limit(1)) is not None
-
-
-def can_answer_assistance(person, brand, group_id) -> bool:
+def can_answer_assistance(person, brand, supervises_group: bool) -> bool:
     """A full agent who supervises the ticket's group (DESIGN §6, supervisor assistance)."""
-    return is_full_agent(person, brand) and is_supervisor_of(person, group_id)
+    return is_full_agent(person, brand) and supervises_group
 
 
 # --- Assisted service (DESIGN §8) -----------------------------------------------------------------
@@ -415,17 +340,6 @@ def assist_allowed(person, brand, action: str) -> bool:
     return may_assist or membership.role == ADMIN_ROLE
 
 
-def require_assist(brand, action: str) -> None:
-    """Stop the request unless the signed-in person may (sign in first; else 404)."""
-    from flask import abort, current_app
-    from flask_login import current_user
-
-    if not current_user.is_authenticated:
-        abort(current_app.login_manager.unauthorized())
-    if not assist_allowed(current_user, brand, action):
-        abort(404)
-
-
 def sees_all_interactions(person, brand) -> bool:
     """Admins read the whole brand's interaction log; agents their own timesheet."""
     return role_of(person, brand) == ADMIN_ROLE
@@ -445,27 +359,14 @@ def refusal_to_assist(agent, user, brand) -> tuple[int, str] | None:
     return None
 
 
-def _rating_while_acting() -> str:
-    return _("Satisfaction ratings are blocked while assisting a user: only the user can rate their request.")
-
-
-def refusal_while_acting(endpoint: str | None) -> str | None:
-    """What an agent may never do as the user, by endpoint (DESIGN §8): the refusal, or None."""
-    tokens = _("API tokens are blocked while assisting a user.")
-    return {
-        "auth.save_password": _("Password changes are blocked while assisting a user."),
-        "auth.save_email": _("E-mail changes are blocked while assisting a user."),
-        "helpcenter.rate": _rating_while_acting(),
-        "api_tokens.create": tokens,
-        "api_tokens.revoke": tokens,
-    }.get(endpoint)
-
-
-def may_manage_api_tokens() -> bool:
-    """No credentials minted or revoked while an assist is on, even a paused one (DESIGN §8)."""
-    from .assist.state import current_assist
-
-    return current_assist() is None
+# What an agent may never do as the user (DESIGN §8), declared on each view with
+# access.blocked_while_acting(key): the refusal (a message id) by key.
+BLOCKED_WHILE_ACTING = {
+    "password": _("Password changes are blocked while assisting a user."),
+    "email": _("E-mail changes are blocked while assisting a user."),
+    "rating": _("Satisfaction ratings are blocked while assisting a user: only the user can rate their request."),
+    "api_tokens": _("API tokens are blocked while assisting a user."),
+}
 
 
 # --- Brand administration (DESIGN §2, §3) ---------------------------------------------------------

@@ -90,7 +90,7 @@ EXPECTED = {
     "POST /<brand>/hc/<locale>/profile/sessions/end-others":                                "L........",
     "POST /<brand>/hc/<locale>/profile/tokens":                                             "L.......F",
     "POST /<brand>/hc/<locale>/profile/tokens/<int:token_id>/revoke":                       "LN.NNNNNF",
-    "GET /<brand>/hc/<locale>/requests":                                                    "L........",  # BUG: n should be F (non-members read nothing of a brand, §13; test_policy: non_member may not use requests)
+    "GET /<brand>/hc/<locale>/requests":                                                    "LF.....F.",
     "GET /<brand>/hc/<locale>/requests/<int:ticket_id>":                                    "LN.NNNNN.",
     "POST /<brand>/hc/<locale>/requests/<int:ticket_id>/comments":                          "LN.NNNNN.",
     "POST /<brand>/hc/<locale>/requests/<int:ticket_id>/rating":                            "LN.NNNNNF",
@@ -105,7 +105,7 @@ EXPECTED = {
     # --- Agent workspace, assisted service (§6, §8)
     "GET /<brand>/agent/":                                                                  "LFF....F.",
     "GET /<brand>/agent/assist":                                                            "LNNNN.NN.",
-    "GET /<brand>/agent/assist/end":                                                        "L........",  # BUG (minor): n u l s d o should be N like every other assist page; today a redirect to the interaction log (which then answers 404)
+    "GET /<brand>/agent/assist/end":                                                        "LNNNN.NN.",
     "POST /<brand>/agent/assist/end":                                                       "LNNNN.NN.",
     "POST /<brand>/agent/assist/pause":                                                     "LNNNN.NN.",
     "GET /<brand>/agent/assist/register":                                                   "LNNNN.NN.",

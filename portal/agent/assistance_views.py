@@ -14,7 +14,7 @@ from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
 from ..redirects import safe_local_target
-from . import bp
+from . import bp, queries
 from .assistance import (accept_assistance, end_assistance, post_message, request_assistance,
                          save_preferences)
 from .errors import WorkspaceError
@@ -75,7 +75,8 @@ def request_help(ticket_id):
 @login_required
 def accept_help(request_id):
     assistance = _load_request(request_id)
-    if not policy.can_answer_assistance(current_user, current_brand, assistance.group_id):
+    if not policy.can_answer_assistance(current_user, current_brand,
+                                        queries.supervises(current_user, assistance.group_id)):
         return _refuse(WorkspaceError(403, _("Only a supervisor of the ticket's group can answer.")))
     try:
         accept_assistance(assistance, current_user, current_brand)

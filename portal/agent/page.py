@@ -63,7 +63,7 @@ def assistance_state(ticket, requests, user, brand) -> dict:
         "is_partner": active is not None and active.supervisor_id == user.id,
         "can_accept": (active is not None and active.effective_status(now) == "waiting"
                        and active.agent_id != user.id
-                       and policy.can_answer_assistance(user, brand, active.group_id)),
+                       and policy.can_answer_assistance(user, brand, queries.supervises(user, active.group_id))),
         "enabled": settings_for(brand).supervisor_assistance,
         "last_message_id": max((m.id for r in requests for m in r.messages), default=0),
     }

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, with_expression
 
 from .. import policy
@@ -15,7 +15,7 @@ from ..brands.models import Group, GroupMember, Membership
 from ..database import read_rows
 from ..extensions import db
 from ..models_base import utcnow
-from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketEvent,
+from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketCollaborator, TicketEvent,
                               TicketFieldValue, TicketForm)
 from ..tickets.queries import thread  # noqa: F401  (the workspace reads threads the same way)
 from .models import AgentPreference, Preferences
@@ -287,3 +287,33 @@ def assignable_agents(brand) -> list[tuple[Assignee, frozenset]]:
             group_ids.add(group_id)
     return [(Assignee(user_id, name), frozenset(group_ids)) for user_id, (name, group_ids) in agents.items()]
 
+
+
+# Facts about a person that the policy is handed (it runs no query of its own).
+
+def supervises(user, group_id) -> bool:
+    """Is user a supervisor of this group?"""
+    if group_id is None:
+        return False
+    return db.session.scalar(select(GroupMember.id).where(
+        GroupMember.group_id == group_id, GroupMember.user_id == user.id,
+        GroupMember.is_supervisor.is_(True)).limit(1)) is not None
+
+
+def group_ids_of(user, brand) -> frozenset:
+    """The user's groups in this brand."""
+    return frozenset(db.session.scalars(select(GroupMember.group_id).join(Group, Group.id == GroupMember.group_id)
+                                        .where(GroupMember.user_id == user.id, Group.brand_id == brand.id)))
+
+
+def on_ticket_seen_by(viewer, brand, user_id: int) -> bool:
+    """Is user_id the requester, submitter, assignee or a CC of a ticket the viewer sees in the
+    workspace (policy.can_view_in_workspace, in SQL)?"""
+    on_ticket = or_(Ticket.requester_id == user_id, Ticket.submitter_id == user_id,
+                    Ticket.assignee_id == user_id,
+                    exists().where(TicketCollaborator.ticket_id == Ticket.id, TicketCollaborator.user_id == user_id))
+    scope = [Ticket.brand_id == brand.id]
+    if not policy.sees_all_workspace_tickets(viewer, brand):
+        scope.append(or_(Ticket.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)),
+                         Ticket.requester_id == viewer.id))
+    return db.session.scalar(select(Ticket.id).where(*scope, on_ticket).limit(1)) is not None

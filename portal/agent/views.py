@@ -68,7 +68,7 @@ def home():
 def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
     """The ticket page; after a refused update it keeps what was typed and, on a version
     conflict, lists what changed since the form was loaded."""
-    sees_internal = policy.sees_internal_notes(current_user, current_brand, ticket)
+    sees_internal = policy.sees_internal_notes(current_user, current_brand, ticket, viewer.group_ids)
     comments = queries.thread(ticket, sees_internal)
     events = queries.history(ticket)
     values = queries.field_values(ticket)
@@ -83,7 +83,9 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
     return render_template(
         "agent/ticket.html", ticket=ticket, people=queries.ticket_people(ticket), viewer=viewer,
         comments=comments, events=events,
-        shows_contact=policy.person_view(current_user, current_brand, ticket.requester_id) == policy.PERSON_FULL,
+        # The requester is on this ticket, which the viewer sees.
+        shows_contact=policy.person_view(current_user, current_brand, ticket.requester_id,
+                                         lambda: True) == policy.PERSON_FULL,
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),

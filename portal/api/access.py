@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import policy
+from ..access import reason_text
 from ..brands import current_brand
 from ..numbers import MAX_ID, parse_id
 from ..tickets import queries
@@ -22,8 +23,8 @@ def refuse_decision(decision, ticket=None):
     if decision.to_workspace:
         if ticket is not None:
             refuse(404)
-        refuse(403, decision.reason or _("Agents manage requests in the agent workspace."))
-    refuse(decision.status if decision.status >= 400 else 403, decision.reason)
+        refuse(403, reason_text(decision) or _("Agents manage requests in the agent workspace."))
+    refuse(decision.status if decision.status >= 400 else 403, reason_text(decision))
 
 
 def require(action: str, ticket=None, form=None) -> None:

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import policy
-from ..agent.queries import workspace_scope
-from ..agent.queries import viewer_for
+from ..agent import queries
+from ..agent.queries import viewer_for, workspace_scope
 from ..auth.models import User
 from ..brands import current_brand
 from ..brands.models import Membership
@@ -38,7 +38,8 @@ def _visible_member(user_id: int):
     """(user, role, view) of a member the caller may read (policy.person_view): another brand's
     person is a 404 (DESIGN §2), a member the caller may not read a 403."""
     user, role = _member(user_id)
-    view = policy.person_view(current_user, current_brand, user_id)
+    view = policy.person_view(current_user, current_brand, user_id,
+                              lambda: queries.on_ticket_seen_by(current_user, current_brand, user_id))
     if view is None:
         refuse(403, _("You may not see this person."))
     return user, role, view

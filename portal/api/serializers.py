@@ -94,9 +94,10 @@ def request_json(ticket, extras: TicketExtras, person, brand) -> dict:
     return data
 
 
-def ticket_json(ticket, extras: TicketExtras, person, brand) -> dict:
-    """The agent view: every field; the description is an internal note only for those who see them."""
-    sees_internal = policy.sees_internal_notes(person, brand, ticket)
+def ticket_json(ticket, extras: TicketExtras, person, brand, group_ids) -> dict:
+    """The agent view: every field; the description is an internal note only for those who see them
+    (group_ids: the person's groups in this brand)."""
+    sees_internal = policy.sees_internal_notes(person, brand, ticket, group_ids)
     description = extras.first_body.get(ticket.id) if sees_internal else extras.first_public_body.get(ticket.id)
     data = _common(ticket, extras, description or "", portal_only=False)
     data.update(

@@ -46,7 +46,8 @@ def _load(ticket_id: int, viewer):
 
 
 def _one(ticket, status=200):
-    return jsonify(ticket=ticket_json(ticket, load_extras([ticket]), current_user, current_brand)), status
+    group_ids = queries.group_ids_of(current_user, current_brand)
+    return jsonify(ticket=ticket_json(ticket, load_extras([ticket]), current_user, current_brand, group_ids)), status
 
 
 def _workspace(function, *args, safe_update: bool = False, **kwargs):
@@ -69,7 +70,7 @@ def list_tickets():
     tickets = list(db.session.scalars(select(Ticket).where(*conditions).order_by(Ticket.id)
                                       .limit(per_page).offset((page - 1) * per_page)))
     extras = load_extras(tickets)
-    return paged("tickets", [ticket_json(t, extras, current_user, current_brand) for t in tickets],
+    return paged("tickets", [ticket_json(t, extras, current_user, current_brand, viewer.group_ids) for t in tickets],
                  total, page, per_page)
 
 
@@ -80,9 +81,10 @@ def show_ticket(ticket_id):
 
 @route(bp, "/tickets/<int:ticket_id>/comments", methods=["GET"])
 def ticket_comments(ticket_id):
-    ticket = _load(ticket_id, _viewer())
+    viewer = _viewer()
+    ticket = _load(ticket_id, viewer)
     page, per_page = page_args()
-    thread = queries.thread(ticket, policy.sees_internal_notes(current_user, current_brand, ticket))
+    thread = queries.thread(ticket, policy.sees_internal_notes(current_user, current_brand, ticket, viewer.group_ids))
     shown = thread[(page - 1) * per_page: page * per_page]
     return paged("comments", [comment_json(c) for c in shown], len(thread), page, per_page)
 

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from .. import policy
+from ..access import blocked_while_acting, may_manage_api_tokens
 from ..brands import current_brand
 from ..errors import abort_with
 from . import tokens_bp
@@ -32,12 +32,13 @@ def api_token_form():
 
 
 def _refuse_while_assisting():
-    if not policy.may_manage_api_tokens():
+    if not may_manage_api_tokens():
         abort_with(403, _("API tokens are blocked while assisting a user."))
 
 
 @tokens_bp.post("")
 @login_required
+@blocked_while_acting("api_tokens")
 def create():
     _refuse_while_assisting()
     form = TokenForm()
@@ -55,6 +56,7 @@ def create():
 
 @tokens_bp.post("/<int:token_id>/revoke")
 @login_required
+@blocked_while_acting("api_tokens")
 def revoke(token_id):
     _refuse_while_assisting()
     try:

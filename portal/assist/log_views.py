@@ -8,8 +8,8 @@ from ..brands import current_brand
 from ..csv_export import csv_response
 from ..extensions import db
 from ..numbers import parse_int
-from ..policy import (USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, require_assist,
-                      sees_all_interactions)
+from ..access import require_assist
+from ..policy import USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, sees_all_interactions
 from . import bp
 from .models import CHANNEL_LABELS, OUTCOMES
 from .queries import (DASHBOARD_PERIODS, dashboard_figures, find_member_by_email, interaction_log,

@@ -84,7 +84,7 @@ def start_assist(agent, user, brand, channel: str, service: str, *, switch: bool
     """Start acting as `user`; the session is rotated and points at the new interaction."""
     refusal = refusal_to_assist(agent, user, brand)
     if refusal:
-        raise AssistError(*refusal)
+        raise AssistError(refusal[0], _(refusal[1]))
     _check_lists(brand, channel, service)
     now = now or utcnow()
     current = active_assist_of(agent)

@@ -3,7 +3,7 @@
 The session row points at the interaction, so every tab and worker of the agent sees the same
 state at once (DESIGN §1, §8). A hook run before every request enforces the idle timeout on the
 server, refuses what the policy forbids while acting, records activity (polling excluded) and
-answers `?asm=true`; the policy asks `acting_as()` / `acting_agent()` whose help centre this is.
+answers `?asm=true`; portal.access builds the request's actor (whose help centre this is) from it.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +22,6 @@ from ..database import write_connection
 from ..errors import abort_with
 from ..extensions import db
 from ..models_base import utcnow
-from ..policy import refusal_while_acting
 from .models import CHANNEL_LABELS, END_REASONS, OUTCOMES, Interaction
 from .services import expire_if_idle, idle_seconds_left
 
@@ -55,23 +54,6 @@ class AssistState:
 
 def current_assist() -> AssistState | None:
     return g.get("assist_state") if has_request_context() else None
-
-
-def acting_as():
-    """The assisted user while the agent acts as them here, else None."""
-    state = current_assist()
-    return state.interaction.user if state is not None and state.acting else None
-
-
-def acting_agent():
-    """The agent acting as the help-centre person (recorded as assisted_by), else None."""
-    state = current_assist()
-    return state.interaction.agent if state is not None and state.acting else None
-
-
-def acting_channel(default: str = "web") -> str:
-    state = current_assist()
-    return state.interaction.channel if state is not None and state.acting else default
 
 
 @contextmanager
@@ -140,7 +122,9 @@ def load_assist_state():
     state = AssistState(interaction, in_its_brand=g.get("brand") is not None
                         and g.brand.id == interaction.brand_id)
     g.assist_state = state
-    message = refusal_while_acting(request.endpoint)
+    from ..access import refusal_while_acting  # access reads this module's state
+
+    message = refusal_while_acting()
     if message and state.acting:
         abort_with(403, message)
     return None

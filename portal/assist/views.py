@@ -12,7 +12,8 @@ from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
 from ..numbers import query_id
-from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist, require_assist
+from ..access import require_assist
+from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist
 from ..redirects import safe_local_target
 from . import bp
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
@@ -131,6 +132,7 @@ def _call(function, *args, **kwargs):
 @bp.route("/assist/end", methods=["GET", "POST"])
 @login_required
 def end():
+    require_assist(current_brand, USE_ASSIST)
     if request.method == "GET":
         state = current_assist()
         if state is None or state.interaction.brand_id != current_brand.id:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import policy
+from ..access import blocked_while_acting, current_actor
 from ..brands import current_brand
 from ..errors import abort_with, render_error
 from ..extensions import db, login_manager
@@ -141,7 +141,7 @@ def _attach_error(form, error: AccountError, aliases: dict[str, str]) -> None:
 
 def _profile_person():
     """Whose profile this page edits: the user's own, or the assisted user's (DESIGN §8)."""
-    return policy.help_centre_person() or current_user
+    return current_actor().person or current_user
 
 
 def _profile_page(status=200, **forms):
@@ -211,6 +211,7 @@ def save_profile():
 
 @bp.post("/profile/password")
 @login_required
+@blocked_while_acting("password")
 def save_password():
     form = PasswordChangeForm()
     if not form.validate_on_submit():
@@ -229,6 +230,7 @@ def save_password():
 
 @bp.post("/profile/email")
 @login_required
+@blocked_while_acting("email")
 def save_email():
     form = EmailChangeForm()
     if not form.validate_on_submit():

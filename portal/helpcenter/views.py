@@ -3,7 +3,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import policy
+from .. import access, policy
+from ..access import blocked_while_acting, current_actor
 from ..brands import current_brand
 from ..errors import abort_with
 from ..numbers import MAX_PAGE, parse_int, query_id
@@ -12,6 +13,13 @@ from ..tickets import queries, services
 from ..tickets.models import STATUSES
 from . import bp
 from .forms import ActionForm, CommentForm, RatingForm, RequestForm
+
+
+def _attribution() -> dict:
+    """Help-centre writes are the person's, with the assisting agent and the interaction's channel
+    when an agent acts for them (DESIGN §8): both from the request's actor."""
+    actor = current_actor()
+    return {"assisted_by": actor.assisted_by, "channel": actor.channel}
 
 
 def _service_call(function, *args, **kwargs):
@@ -38,27 +46,27 @@ def _load_request_form(person):
         source = queries.request_in_brand(current_brand, query_id(request.args.get("followup_of")) or 0)
         if source is None:
             abort(404)
-        policy.require(person, current_brand, policy.CREATE_FOLLOWUP, ticket=source)
+        access.require(policy.CREATE_FOLLOWUP, ticket=source)
     form_id = query_id(request.args.get("ticket_form_id"))
     if form_id is None:
         form_id = draft.form_id if draft else (source.form_id if source else None)
     if form_id is None:
         # The help centre's home is the form picker; staff kept out of it pick in the workspace.
-        policy.require(person, current_brand, policy.USE_REQUESTS, new_request=True)
+        access.require(policy.USE_REQUESTS, new_request=True)
         abort(redirect(url_for("helpcenter.home")))
     form = queries.form_in_brand(current_brand, form_id)
     if form is None:
         # Unknown here: staff without help-centre access still go to the workspace with it.
-        policy.require(person, current_brand, policy.USE_REQUESTS)
+        access.require(policy.USE_REQUESTS)
         abort(404)
-    policy.require(person, current_brand, policy.SUBMIT_FORM, form=form)
+    access.require(policy.SUBMIT_FORM, form=form)
     return form, draft, source
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
 @login_required
 def new_request():
-    person = policy.help_centre_person()
+    person = current_actor().person
     form, draft, source = _load_request_form(person)
     page = RequestForm()
     status = 200
@@ -73,7 +81,7 @@ def new_request():
         values, _views = ticket_fields.clean_submission(form, request.form, enforce_required=False)
         data = {"description": page.description.data or "", "fields": {str(k): v for k, v in values.items()}}
         _service_call(services.save_draft, current_brand, person, form, page.subject.data, data,
-                      draft=draft, assisted_by=policy.assisting_agent(), channel=policy.assisting_channel())
+                      draft=draft, **_attribution())
         flash(_("Your draft is saved. You can finish it from My activities."), "success")
         return redirect(url_for("helpcenter.my_activities", tab="drafts"))
     else:
@@ -88,9 +96,8 @@ def new_request():
 
 
 def _submit(person, form, page, values, draft, source):
-    assisted_by = policy.assisting_agent()
     common = dict(subject=page.subject.data, description=page.description.data, field_values=values,
-                  assisted_by=assisted_by, channel=policy.assisting_channel())
+                  **_attribution())
     if draft is not None:
         ticket = _service_call(services.submit_draft, draft, form, person, person, **common)
     elif source is not None:
@@ -108,7 +115,7 @@ def _submit(person, form, page, values, draft, source):
 @bp.post("/drafts/<int:draft_id>/delete")
 @login_required
 def delete_draft(draft_id):
-    draft = queries.draft_of(current_brand, policy.help_centre_person(), draft_id)
+    draft = queries.draft_of(current_brand, current_actor().person, draft_id)
     if draft is None:
         abort(404)
     if not ActionForm().validate_on_submit():
@@ -123,7 +130,11 @@ def delete_draft(draft_id):
 @bp.get("/requests")
 @login_required
 def my_activities():
-    person = policy.help_centre_person()
+    person = current_actor().person
+    decision = access.decide(policy.USE_REQUESTS)
+    if not decision.allowed and not decision.to_workspace:
+        # A non-member has no activities here (staff kept out of requests still see their list).
+        access.require(policy.USE_REQUESTS)
     tab = request.args.get("tab", "requested")
     if tab not in queries.ACTIVITY_TABS:
         tab = "requested"
@@ -143,16 +154,16 @@ def _load_ticket(ticket_id, action):
     ticket = queries.request_in_brand(current_brand, ticket_id)
     if ticket is None:
         abort(404)
-    person = policy.help_centre_person()
-    policy.require(person, current_brand, policy.VIEW_REQUEST, ticket=ticket)
+    person = current_actor().person
+    access.require(policy.VIEW_REQUEST, ticket=ticket)
     if action != policy.VIEW_REQUEST:
-        policy.require(person, current_brand, action, ticket=ticket)
+        access.require(action, ticket=ticket)
     return ticket, person
 
 
 def _render_request(ticket, person, comment_form=None, rating_form=None, status=200, error=None):
     def allowed(action):
-        return policy.can(person, current_brand, action, ticket=ticket)
+        return access.can(action, ticket=ticket)
 
     # Forms are built only for what this person may do here (each one costs a CSRF token).
     can_comment, can_rate = allowed(policy.COMMENT), allowed(policy.RATE)
@@ -180,16 +191,15 @@ def request_page(ticket_id):
 @login_required
 def add_comment(ticket_id):
     ticket, person = _load_ticket(ticket_id, policy.VIEW_REQUEST)
-    decision = policy.decide(person, current_brand, policy.COMMENT, ticket=ticket)
+    decision = access.decide(policy.COMMENT, ticket=ticket)
     if decision.status == 409:
         # The page itself offers the follow-up link for a closed request.
-        return _render_request(ticket, person, status=409, error=decision.reason)
-    policy.require(person, current_brand, policy.COMMENT, ticket=ticket)
+        return _render_request(ticket, person, status=409, error=access.reason_text(decision))
+    access.require(policy.COMMENT, ticket=ticket)
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_request(ticket, person, comment_form=form, status=422)
-    _service_call(services.add_comment, ticket, person, form.body.data, public=True,
-                  assisted_by=policy.assisting_agent(), channel=policy.assisting_channel())
+    _service_call(services.add_comment, ticket, person, form.body.data, public=True, **_attribution())
     flash(_("Your comment was added."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
@@ -200,13 +210,14 @@ def mark_solved(ticket_id):
     ticket, person = _load_ticket(ticket_id, policy.MARK_SOLVED)
     if not ActionForm().validate_on_submit():
         abort(400)
-    _service_call(services.mark_solved, ticket, person, assisted_by=policy.assisting_agent())
+    _service_call(services.mark_solved, ticket, person, assisted_by=current_actor().assisted_by)
     flash(_("Your request is marked as solved."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
 
 @bp.post("/requests/<int:ticket_id>/rating")
 @login_required
+@blocked_while_acting("rating")
 def rate(ticket_id):
     ticket, person = _load_ticket(ticket_id, policy.RATE)
     form = RatingForm()
