@@ -1,6 +1,6 @@
 """Imports every model so metadata (and Alembic) sees the whole schema."""
 from .audit.models import AuditEvent  # noqa: F401
-from .auth.models import Invitation, SigninFailure, User, UserSession  # noqa: F401
+from .auth.models import Invitation, KnownAddress, SigninFailure, User, UserSession  # noqa: F401
 from .brands.models import Brand, Group, GroupMember, Membership  # noqa: F401
 from .tickets.models import (  # noqa: F401
     Comment,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 09:30:12.225461
+Create Date: 2026-12-02 09:58:11.351360
 
 """
 from alembic import op
@@ -184,6 +184,15 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_invitations_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invitations_user_id'), ['user_id'], unique=False)
 
+    op.create_table('known_addresses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('ip_address', sa.String(length=64), nullable=False),
+    sa.Column('last_signed_in_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_known_addresses_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_known_addresses')),
+    sa.UniqueConstraint('user_id', 'ip_address', name='uq_known_addresses_user_ip')
+    )
     op.create_table('mail_outbox',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('brand_id', sa.Integer(), nullable=True),
@@ -581,6 +590,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mail_outbox_brand_id'))
 
     op.drop_table('mail_outbox')
+    op.drop_table('known_addresses')
     with op.batch_alter_table('invitations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_invitations_user_id'))
         batch_op.drop_index(batch_op.f('ix_invitations_brand_id'))

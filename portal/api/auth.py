@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..auth.models import User
 from ..auth.passwords import burn_time, verify_password
-from ..auth.throttle import client_address, record_failure, too_many_failures
+from ..auth.throttle import client_address, record_failure, remember_address, too_many_failures
 from ..brands import current_brand
 from ..database import write_connection
 from ..extensions import db, login_manager
@@ -138,6 +138,7 @@ def _count_request(user, token) -> None:
     window = int(now) // RATE_WINDOW_SECONDS * RATE_WINDOW_SECONDS
     with _writer() as executor:
         count = executor.execute(_upsert(caller, window)).scalar_one()
+        remember_address(user.id, client_address(), executor)  # signed in from here (auth.throttle)
         if count == 1:
             # The first request of a window sweeps the finished windows away.
             executor.execute(delete(ApiRateCounter).where(ApiRateCounter.window_start < window))

@@ -66,6 +66,19 @@ class UserSession(db.Model):
     user = relationship("User")
 
 
+class KnownAddress(db.Model):
+    """An address this account signed in from (browser or API): at the per-account ceiling of
+    failed sign-ins, the owner still gets in from such an address (DESIGN §13)."""
+
+    __tablename__ = "known_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "ip_address", name="uq_known_addresses_user_ip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    ip_address: Mapped[str] = mapped_column(String(64))
+    last_signed_in_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SigninFailure(db.Model):
     """Failed sign-ins, in the database so throttling holds across workers and hosts.
 

@@ -14,6 +14,7 @@ from ..brands.models import Membership
 from ..extensions import db, login_manager
 from ..models_base import utcnow
 from .models import User, UserSession
+from .throttle import remember_address
 
 SESSION_KEY = "sid"
 # Every page needs the session, its user and their memberships (with brands: the header's brand
@@ -45,6 +46,7 @@ def start_session(user: User) -> UserSession:
         ip_address=request.remote_addr,
     )
     db.session.add(row)
+    remember_address(user.id, request.remote_addr, prune=True)  # the owner's address (DESIGN §13)
     user.last_seen_at = row.last_seen_at = utcnow()  # present from the moment they sign in
     session[SESSION_KEY] = row.key
     g.user_session = row

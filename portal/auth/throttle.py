@@ -12,10 +12,14 @@ from sqlalchemy import and_, delete, func, or_, select
 
 from ..extensions import db
 from ..models_base import utcnow
-from .models import SigninFailure
+from .models import KnownAddress, SigninFailure, User
 
 SIGNIN = "signin"
 PASSWORD_RESET = "password_reset"
+# An address stays known this long after the account last signed in from it.
+KNOWN_ADDRESS_DAYS = 90
+# A known address's stamp is refreshed at most this often (the API signs in on every request).
+KNOWN_ADDRESS_REFRESH = timedelta(hours=1)
 
 
 def _window_start(kind: str):
@@ -74,7 +78,44 @@ def too_many_failures(email: str, address: str | None = None) -> bool:
         return True
     if address is not None and _attempts(SIGNIN, _from(address)) >= per_address:
         return True
-    return _attempts(SIGNIN, account) >= per_account
+    # At the ceiling only: the owner still gets in from an address they signed in from before
+    # (its own limits above still hold); an unknown address is refused without a password check.
+    return _attempts(SIGNIN, account) >= per_account and not is_known_address(email, address)
+
+
+def _known_since():
+    days = current_app.config.get("SIGNIN_KNOWN_ADDRESS_DAYS") or KNOWN_ADDRESS_DAYS
+    return utcnow() - timedelta(days=days)
+
+
+def is_known_address(email: str, address: str | None) -> bool:
+    """True when the account of this e-mail signed in from this address lately."""
+    if address is None:
+        return False
+    return db.session.scalar(
+        select(KnownAddress.id).join(User, User.id == KnownAddress.user_id)
+        .where(func.lower(User.email) == _normal(email), KnownAddress.ip_address == address[:64],
+               KnownAddress.last_signed_in_at >= _known_since()).limit(1)) is not None
+
+
+def remember_address(user_id: int, address: str | None, executor=None, *, prune: bool = False) -> None:
+    """This account signed in from this address (not committed): one upsert, on the session or
+    on the given connection; prune drops this account's addresses not seen for too long."""
+    if address is None:
+        return
+    executor = db.session if executor is None else executor
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    now = utcnow()
+    if prune:
+        executor.execute(delete(KnownAddress).where(KnownAddress.user_id == user_id,
+                                                    KnownAddress.last_signed_in_at < _known_since()))
+    executor.execute(insert(KnownAddress).values(user_id=user_id, ip_address=address[:64], last_signed_in_at=now)
+                     .on_conflict_do_update(index_elements=["user_id", "ip_address"],
+                                            set_={"last_signed_in_at": now},
+                                            where=KnownAddress.last_signed_in_at < now - KNOWN_ADDRESS_REFRESH))
 
 
 def record_failure(email: str, address: str | None = None) -> None:

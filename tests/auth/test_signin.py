@@ -150,8 +150,9 @@ def test_a_high_per_account_ceiling_holds_against_spread_out_guessing(app, clien
         _signin_from(client, brand, user, f"10.0.1.{n}", password="wrong-password")
     assert _signin_from(client, brand, user, "10.0.2.1").status_code == 302
     _signin_from(client, brand, user, "10.0.1.9", password="wrong-password")
-    assert _signin_from(client, brand, user, "10.0.2.1").status_code == 429
-    assert _signin_from(client, brand, "other@example.com", "10.0.2.1").status_code == 401
+    # At the ceiling, an address this account never signed in from is refused, right password or not.
+    assert _signin_from(client, brand, user, "10.0.2.2").status_code == 429
+    assert _signin_from(client, brand, "other@example.com", "10.0.2.2").status_code == 401
 
 
 def test_old_failures_outside_the_window_do_not_count(app, client, make_brand, make_user):
@@ -212,3 +213,68 @@ def test_anonymous_profile_redirects_to_signin(client, make_brand):
     response = client.get("/acme/hc/en/profile")
     assert response.status_code == 302
     assert response.headers["Location"] == "/acme/hc/en/signin?next=/acme/hc/en/profile"
+
+
+def test_a_stranger_reaching_the_ceiling_does_not_lock_the_owner_out(app, client, make_brand, make_user):
+    """DESIGN §13: 100 wrong API tokens, 5 from each of 20 addresses (under the per-address
+    limits), reach the per-account ceiling; the owner still signs in from an address they used
+    before, over the browser and the API; a new address stays refused at the ceiling."""
+    from tests.api.conftest import basic
+
+    brand = make_brand("acme")
+    owner = make_user("super@example.com", roles={brand: "admin"})
+    assert _signin_from(client, brand, owner, "127.0.0.1").status_code == 302
+    client.post("/acme/hc/en/signout", environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert _count(UserSession) == 0  # signed out: no session row says where they were
+    for host in range(1, 21):
+        for n in range(5):
+            response = client.get("/acme/api/v2/users/me.json", headers=basic(owner, f"x{host}.{n}", token=True),
+                                  environ_base={"REMOTE_ADDR": f"127.0.1.{host}"})
+            assert response.status_code == 401
+    db.session.commit()
+    assert _count(SigninFailure, SigninFailure.email == owner.email) == 100
+    # The owner, from their known address: in through the sign-in page and through the API.
+    assert _signin_from(client, brand, owner, "127.0.0.1").status_code == 302
+    known = client.get("/acme/api/v2/users/me.json", headers=basic(owner), environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert known.status_code == 200
+    # A wrong password from the known address is still a failure, counted on that address.
+    assert _signin_from(client, brand, owner, "127.0.0.1", password="wrong-password").status_code == 401
+    # From an address this account never signed in from: refused, with the right password too.
+    assert _signin_from(client, brand, owner, "127.0.2.1").status_code == 429
+    unknown = client.get("/acme/api/v2/users/me.json", headers=basic(owner), environ_base={"REMOTE_ADDR": "127.0.2.1"})
+    assert unknown.status_code == 429
+    assert _signin_from(client, brand, owner, "127.0.1.7").status_code == 429  # the stranger's too
+
+
+def test_an_api_caller_is_known_from_where_it_authenticated(app, client, make_brand, make_user):
+    from tests.api.conftest import basic
+
+    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_MAX_FAILURES_PER_ACCOUNT=6)
+    brand = make_brand("acme")
+    owner = make_user(roles={brand: "agent"})
+
+    def me(address, secret=PASSWORD):
+        return client.get("/acme/api/v2/users/me.json", headers=basic(owner, secret),
+                          environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert me("10.5.0.1") == 200  # an integration that never used the sign-in page
+    for n in range(6):
+        assert me(f"10.6.0.{n // 2}", "wrong") == 401
+    assert me("10.5.0.1") == 200
+    assert me("10.5.0.2") == 429
+
+
+def test_a_known_address_is_forgotten_after_a_while(app, client, make_brand, make_user):
+    from datetime import timedelta
+
+    from portal.auth.models import KnownAddress
+    from portal.models_base import utcnow
+
+    app.config.update(SIGNIN_MAX_FAILURES=3, SIGNIN_MAX_FAILURES_PER_ACCOUNT=3, SIGNIN_KNOWN_ADDRESS_DAYS=30)
+    brand = make_brand("acme")
+    owner = make_user(roles={brand: "end_user"})
+    db.session.add(KnownAddress(user_id=owner.id, ip_address="10.7.0.1", last_signed_in_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    for n in range(3):
+        _signin_from(client, brand, owner, f"10.6.0.{n}", password="wrong-password")
+    assert _signin_from(client, brand, owner, "10.7.0.1").status_code == 429
