@@ -9,6 +9,9 @@ SECRET_KEY_FILE = os.environ.get("GUICHET_SECRET_KEY_FILE", os.path.join(_instan
 SQLALCHEMY_DATABASE_URI = os.environ.get(
     "GUICHET_DATABASE_URL", "sqlite:///" + os.path.join(_instance, "guichet.sqlite3")
 )
+# The address people reach Guichet at, for links in e-mail (never taken from a request's Host header);
+# a brand with a host mapping gets its own host with this scheme and port.
+BASE_URL = os.environ.get("GUICHET_BASE_URL", "http://127.0.0.1:5000")
 SEARCH_INDEX_DIR = os.environ.get("GUICHET_SEARCH_INDEX_DIR", os.path.join(_instance, "search-index"))
 # Development mail: with no delivery configured, each committed message is written here as an
 # .eml file (mode 0600) for the developer running the server; never shown on a page.

@@ -4,6 +4,7 @@ import threading
 from collections import OrderedDict
 from datetime import UTC
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from babel import Locale, dates
 from flask import current_app, g, has_request_context, request, url_for
@@ -43,12 +44,14 @@ def _my_brands():
 def _language_links():
     """For pages with the locale in their URL, plain links to the same page in each language."""
     if request.endpoint and g.get("url_locale") and g.get("brand") and request.view_args is not None:
+        # The query is carried over as it is, never as url_for arguments: a key named like a
+        # path value (`ticket_id`, `brand`) or an option (`_method`) must not change the link.
+        query = "?" + urlencode(list(request.args.items(multi=True))) if request.args else ""
         args = dict(request.view_args)
-        args.update(request.args.to_dict())
         links = {}
         for locale in g.brand_settings.locales:
             args["locale"] = locale
-            links[locale] = url_for(request.endpoint, **args)
+            links[locale] = url_for(request.endpoint, **args) + query
         return links
     return None
 

@@ -37,3 +37,15 @@ def test_bootstrap_tags_are_bootstrap_flasks_own(app):
     with app.test_request_context("/"):
         assert bootstrap_tags("css") == bootstrap.load_css() and 'rel="stylesheet"' in bootstrap_tags("css")
         assert bootstrap_tags("js") == bootstrap.load_js() and "<script" in bootstrap_tags("js")
+
+
+def test_query_keys_never_become_link_arguments(client, make_brand, make_user, login):
+    """`?_method=x`, `?ticket_id=x` or `?brand=other` on a help-centre page only travel in the
+    language links' query; they never change the path or break the page (issue 12 re-audit)."""
+    make_brand("acme")
+    make_brand("globex")
+    for query in ("_method=x", "ticket_id=abc", "brand=globex", "locale=xx", "_external=1"):
+        response = client.get(f"/acme/hc/en/?{query}")
+        assert response.status_code == 200, query
+        page = response.get_data(as_text=True)
+        assert 'href="/acme/hc/fr/?' in page and 'href="/globex/hc/' not in page, query

@@ -29,7 +29,7 @@ _CUSTOM = {"type": "array", "items": _object({"id": _ID, "value": {}}, ["id"])}
 _TICKET_COMMON = {
     "id": _ID, "url": {"type": "string"}, "subject": {"type": "string"}, "description": {"type": "string"},
     "status": {"type": "string", "enum": ["new", "open", "pending", "hold", "solved", "closed"]},
-    "priority": {"type": "string"}, "type": {"type": "string"}, "requester_id": _ID,
+    "priority": {"type": "string"}, "type": {"type": "string"}, "requester_id": _nullable("integer"),
     "assignee_id": _nullable("integer"), "group_id": _nullable("integer"),
     "collaborator_ids": {"type": "array", "items": _ID}, "custom_fields": _CUSTOM, "fields": _CUSTOM,
     "ticket_form_id": _nullable("integer"), "brand_id": _ID, "is_public": {"type": "boolean"}, "via": _VIA,

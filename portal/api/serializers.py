@@ -7,6 +7,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import policy
+from ..brands.models import Membership
 from ..extensions import db
 from ..tickets.models import Comment, TicketCollaborator, TicketField, TicketFieldValue
 
@@ -30,10 +31,13 @@ class TicketExtras:
     first_public_body: dict = field(default_factory=dict)
     collaborator_ids: dict = field(default_factory=dict)
     fields: dict = field(default_factory=dict)  # ticket id -> [(field id, value, portal_access)]
+    # Requesters who are no members of the ticket's brand (invited, not yet accepted): the brand
+    # knows only the e-mail its staff typed, so their global id is not shown (DESIGN §2).
+    unknown_requesters: set = field(default_factory=set)
 
 
 def load_extras(tickets) -> TicketExtras:
-    """Four queries for any number of tickets; also fills `ticket.collaborators` for the policy."""
+    """Five queries for any number of tickets; also fills `ticket.collaborators` for the policy."""
     extras = TicketExtras()
     ids = [t.id for t in tickets]
     if not ids:
@@ -65,6 +69,11 @@ def load_extras(tickets) -> TicketExtras:
         .order_by(TicketFieldValue.field_id)).all()
     for ticket_id, field_id, value, access in values:
         extras.fields.setdefault(ticket_id, []).append((field_id, value, access))
+    requesters = {(t.brand_id, t.requester_id) for t in tickets}
+    members = set(db.session.execute(select(Membership.brand_id, Membership.user_id).where(
+        Membership.brand_id.in_({b for b, _u in requesters}),
+        Membership.user_id.in_({u for _b, u in requesters}))).all())
+    extras.unknown_requesters = {(b, u) for b, u in requesters if (b, u) not in members}
     return extras
 
 
@@ -74,7 +83,9 @@ def _common(ticket, extras: TicketExtras, description, portal_only: bool) -> dic
     return {
         "id": ticket.id, "subject": ticket.subject, "description": description,
         "status": ticket.status, "priority": ticket.priority, "type": ticket.type,
-        "requester_id": ticket.requester_id, "assignee_id": ticket.assignee_id, "group_id": ticket.group_id,
+        "requester_id": (None if (ticket.brand_id, ticket.requester_id) in extras.unknown_requesters
+                         else ticket.requester_id),
+        "assignee_id": ticket.assignee_id, "group_id": ticket.group_id,
         "collaborator_ids": extras.collaborator_ids.get(ticket.id, []),
         "custom_fields": custom, "fields": custom, "ticket_form_id": ticket.form_id,
         "brand_id": ticket.brand_id, "is_public": ticket.is_public, "via": via(ticket.channel),

@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..brands.models import Membership
 from ..extensions import db
+from ..mail.links import mail_link
 from ..mail.outbox import queue_mail
 from ..models_base import utcnow
 from .models import Invitation, User
@@ -52,11 +52,13 @@ def pending_invitation(brand, user: User) -> Invitation | None:
 
 def member_or_invite(brand, email: str, *, actor, role: str = "end_user", can_assist: bool = False,
                      can_register_users: bool = False, name: str | None = None, phone: str | None = None,
-                     address: str | None = None, locale: str | None = None) -> tuple[User, bool]:
+                     address: str | None = None) -> tuple[User, bool]:
     """(person, is_member): the brand's member with this e-mail, or the invited person.
 
-    A new e-mail gets a password-less account made of what was typed (name, phone, address); an
-    existing account is left exactly as it is. Not committed; raises AccountError on bad input.
+    A new e-mail gets a password-less account holding only the e-mail; what was typed (name,
+    phone, address) waits on the invitation until the person accepts. An existing account is
+    left exactly as it is. A live invitation is kept as it is (no second mail, its role
+    unchanged). Not committed; raises AccountError on bad input.
     """
     email = normalise_email(email)
     check_capabilities(role, can_assist, can_register_users)
@@ -64,27 +66,33 @@ def member_or_invite(brand, email: str, *, actor, role: str = "end_user", can_as
     if user is not None and is_member(user, brand):
         return user, True
     if user is None:
-        typed_name = (name or "").strip() or email.split("@")[0]
-        user = create_user(email, typed_name, None, phone=phone, address=address, locale=locale)
+        user = create_user(email, email.split("@")[0], None)
         # Not in the brand's log: that would tell its admins the e-mail had no account before.
         record("user.create", actor=actor, obj=user, reason="invited")
+    elif pending_invitation(brand, user) is not None:
+        return user, False
     invite(brand, user, email, actor=actor, role=role, can_assist=can_assist,
-           can_register_users=can_register_users)
+           can_register_users=can_register_users, typed={"name": name, "phone": phone, "address": address})
     return user, False
 
 
 def invite(brand, user: User, email: str, *, actor, role: str = "end_user", can_assist: bool = False,
-           can_register_users: bool = False) -> Invitation:
-    """Write (or renew) the invitation and queue its mail, in the person's language (not committed)."""
+           can_register_users: bool = False, typed: dict | None = None) -> Invitation:
+    """Write (or renew an expired) invitation and queue its mail, in the person's language (not
+    committed)."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.brand_id == brand.id,
                                                             Invitation.user_id == user.id))
     if invitation is None:
         invitation = Invitation(brand_id=brand.id, user_id=user.id)
         db.session.add(invitation)
     secret, now = secrets.token_urlsafe(32), utcnow()
+    typed = typed or {}
     invitation.email, invitation.role = email, role
     invitation.can_assist, invitation.can_register_users = can_assist, can_register_users
     invitation.invited_by_id = actor.id if actor is not None else None
+    invitation.typed_name = _typed(typed.get("name"), 120)
+    invitation.typed_phone = _typed(typed.get("phone"), 40)
+    invitation.typed_address = _typed(typed.get("address"), 300)
     invitation.token_hash = _digest(secret)
     invitation.created_at, invitation.expires_at = now, now + timedelta(days=INVITATION_DAYS)
     db.session.flush()
@@ -93,10 +101,14 @@ def invite(brand, user: User, email: str, *, actor, role: str = "end_user", can_
     return invitation
 
 
+def _typed(value: str | None, limit: int) -> str | None:
+    return (value or "").strip()[:limit] or None
+
+
 def _queue_invitation_mail(brand, user: User, email: str, secret: str) -> None:
     locale = user.locale or str(get_locale() or "en")
     with force_locale(locale):
-        link = url_for("auth.invitation", token=secret, brand=brand.slug, locale=locale, _external=True)
+        link = mail_link(brand, "auth.invitation", token=secret, locale=locale)
         subject = _("You are invited to the %(brand)s help centre", brand=brand.name)
         body = _("Hello,\n\nThe team of the %(brand)s help centre invites you, at %(email)s, to follow "
                  "your requests there.\n\nTo accept (or decline), open this link within %(days)d days: "
@@ -119,8 +131,12 @@ def accept(invitation: Invitation, password: str | None = None) -> Membership:
     Not committed; raises AccountError (nothing written) on a too-short password."""
     user = invitation.user
     if user.password_hash is None:
+        # The account's first activation: it takes what the inviting staff typed.
         check_password_rules(password or "")
         user.password_hash = hash_password(password)
+        user.name = invitation.typed_name or user.name
+        user.phone = user.phone or invitation.typed_phone
+        user.address = user.address or invitation.typed_address
     brand = invitation.brand
     membership = add_membership(user, brand, invitation.role, can_assist=invitation.can_assist,
                                 can_register_users=invitation.can_register_users, actor=user,

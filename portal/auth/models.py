@@ -134,6 +134,11 @@ class Invitation(db.Model):
     can_assist: Mapped[bool] = mapped_column(Boolean, default=False)
     can_register_users: Mapped[bool] = mapped_column(Boolean, default=False)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What the staff typed about a new person: written to the account only when this invitation
+    # activates it (its first password), so no other brand ever reads it.
+    typed_name: Mapped[str | None] = mapped_column(String(120))
+    typed_phone: Mapped[str | None] = mapped_column(String(40))
+    typed_address: Mapped[str | None] = mapped_column(String(300))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()

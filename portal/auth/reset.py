@@ -21,6 +21,7 @@ from ..brands import current_brand
 from ..brands.models import Membership
 from ..errors import abort_with
 from ..extensions import db
+from ..mail.links import mail_link
 from ..mail.outbox import queue_mail
 from ..models_base import utcnow
 from . import bp
@@ -78,12 +79,8 @@ def issue_password_link(user: User, hours: int = INVITATION_LINK_HOURS, *, brand
     Needs a request context; brand and locale default to the current page's.
     """
     secret = _new_secret(user, hours)
-    target = {}
-    if brand is not None:
-        target["brand"] = brand.slug
-    if locale:
-        target["locale"] = locale
-    return url_for("auth.reset_password", token=secret, _external=True, **target)
+    target = {"locale": locale} if locale else {}
+    return mail_link(brand, "auth.reset_password", token=secret, **target)
 
 
 def _member_here(user: User, brand) -> bool:
@@ -94,12 +91,16 @@ def _member_here(user: User, brand) -> bool:
 def request_password_link(brand, email: str):
     """Queue a reset message when this e-mail is an active member of the brand; else nothing.
 
-    Returns the queued message or None. Only members: another brand's staff must not learn from their outbox that an address has an
-    account elsewhere. The caller answers the same either way.
+    Returns the queued message or None. Only to members, and to an account that was never
+    activated (no password yet: an invitation made it), so its owner can claim it from any help
+    centre instead of being locked out by another brand's invitation. The message goes to the
+    address's owner only; the caller answers the same either way.
     """
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-    if user is None or not user.active or not _member_here(user, brand):
+    if user is None or not user.active:
+        return None
+    if user.password_hash is not None and not _member_here(user, brand):
         return None
     if _live_links(user) >= MAX_LIVE_LINKS:
         return None

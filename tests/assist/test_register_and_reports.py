@@ -31,8 +31,10 @@ def test_register_a_new_person_invites_them_and_assisting_waits(client, world, l
     page = _invited_page(register(client), client)
     assert "An invitation was sent to ada@example.com" in page
     ada = db.session.scalar(select(User).where(User.email == "ada@example.com"))
-    # An account made of what the agent typed, but no member until Ada accepts.
-    assert ada.role_in(world.acme) is None and ada.password_hash is None and ada.phone == "06 11 22 33 44"
+    # An account holding only the e-mail (what the agent typed waits on the invitation), and no
+    # member until Ada accepts.
+    assert ada.role_in(world.acme) is None and ada.password_hash is None and ada.phone is None
+    assert ada.name == "ada"
     mail = db.session.scalar(select(MailOutbox))
     assert mail.to_email == "ada@example.com" and mail.kind == "invitation"
     assert "/acme/hc/en/invitation/" in mail.body

@@ -116,6 +116,8 @@ def test_a_new_account_chooses_its_first_password_when_accepting(client, world, 
     assert _member(ada, world.acme) is None and ada.password_hash is None
     assert ada_client.post(link, data={"decision": "accept", "password": NEW_PASSWORD}).status_code == 302
     assert signin(ada_client, world.acme, ada, NEW_PASSWORD).status_code == 302
+    db.session.refresh(ada)
+    assert (ada.name, ada.phone) == ("Ada Lovelace", "06 11 22 33 44")  # what the agent typed, now hers
     # Once she accepted, the agent may assist her.
     response = client.post("/acme/agent/assist/start", data={"user_id": ada.id, "channel": "phone",
                                                              "service": "General request"})
@@ -183,6 +185,53 @@ def test_the_api_names_no_one_by_id_outside_the_brand(client, world):
     payload["ticket"]["requester"] = {"email": "marie@example.com", "name": "Whatever"}
     created = client.post("/acme/api/v2/tickets.json", json=payload, headers=_basic(world.agent))
     assert created.status_code == 201
-    assert created.get_json()["ticket"]["requester_id"] == world.marie.id
+    # Her global id would tell whether the e-mail had an account: not shown until she accepts.
+    assert created.get_json()["ticket"]["requester_id"] is None
     assert db.session.get(User, world.marie.id).name == "Marie Curie"  # nothing typed overwrote her
     assert _member(world.marie, world.acme) is None
+
+
+def test_reset_and_invitation_links_never_follow_the_host_header(client, world, login, app):
+    """A reset asked with `Host: evil.example` must not mail a link to evil.example (issue 12 re-audit)."""
+    app.config["BASE_URL"] = "https://help.example.org"
+    client.post("/acme/hc/en/password/forgot", data={"email": "admin@example.com"},
+                headers={"Host": "evil.example"})
+    reset = db.session.scalar(select(MailOutbox).where(MailOutbox.kind == "password_reset"))
+    assert "evil.example" not in reset.body and "https://help.example.org/acme/hc/en/password/reset/" in reset.body
+    world.acme.host_mapping = "help.acme.example"
+    db.session.commit()
+    evil = {"Host": "evil.example"}
+    client.post("/acme/hc/en/signin", data={"email": world.admin.email, "password": PASSWORD}, headers=evil)
+    assert client.post("/acme/admin/members", data={"email": "marie@example.com", "role": "end_user"},
+                       headers=evil).status_code == 302
+    invitation = db.session.scalar(select(MailOutbox).where(MailOutbox.kind == "invitation"))
+    assert "evil.example" not in invitation.body and "https://help.acme.example/acme/hc/" in invitation.body
+
+
+def test_a_live_invitation_is_kept_as_the_admin_made_it(client, world, login, app):
+    login(world.acme, world.admin)
+    client.post("/acme/admin/members", data={"email": "marie@example.com", "role": "agent"})
+    login(world.acme, world.agent)
+    for _ in range(3):
+        assert _new_ticket(client, "marie@example.com").status_code == 302
+    assert db.session.scalar(select(db.func.count(MailOutbox.id))) == 1
+    assert db.session.scalar(select(Invitation)).role == "agent"
+
+
+def test_an_invited_new_address_can_still_be_claimed_at_another_help_centre(client, world, login, app):
+    """acme's invitation made a password-less account: its owner is not locked out of globex, and
+    globex never reads what acme's agent typed."""
+    login(world.acme, world.agent)
+    client.post("/acme/agent/assist/register", data={"name": "Typed By Acme", "email": "fresh@example.com",
+                                                     "phone": "06 00 00 00 01"})
+    owner = app.test_client()
+    owner.post("/globex/hc/en/password/forgot", data={"email": "fresh@example.com"})
+    reset = db.session.scalar(select(MailOutbox).where(MailOutbox.kind == "password_reset"))
+    assert reset is not None and reset.to_email == "fresh@example.com"
+    path = reset.body[reset.body.index("/globex/hc/en/password/reset/"):].split()[0]
+    assert owner.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    fresh = db.session.scalar(select(User).where(User.email == "fresh@example.com"))
+    assert signin(owner, world.globex, fresh, NEW_PASSWORD).status_code == 302
+    db.session.refresh(fresh)
+    assert fresh.role_in(world.globex) == "end_user"
+    assert fresh.name != "Typed By Acme" and fresh.phone is None
