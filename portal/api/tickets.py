@@ -177,8 +177,9 @@ def update(ticket_id):
     payload = json_body("ticket")
     stamp = _safe_update_stamp(payload)
     # The API shows updated_at to the second, and every change moves it on by at least a second
-    # (tickets.models), so a ticket changed after the caller read it has a later whole second.
-    if stamp is not None and ticket.updated_at.replace(microsecond=0) > stamp:
+    # (tickets.models): only the very second the API showed is fresh; an older, a later (a future
+    # one that would win every race) or a fractional stamp is a conflict.
+    if stamp is not None and ticket.updated_at.replace(microsecond=0) != stamp:
         _update_conflict()
     posted = _posted(payload)
     # The version read here makes the write itself conditional: a change landing between this

@@ -1,4 +1,6 @@
 """The Tickets API (agent view) holds the workspace's limits, both ways (DESIGN §6)."""
+from datetime import datetime, timedelta
+
 import pytest
 
 from portal.extensions import db
@@ -178,6 +180,25 @@ def test_a_fresh_safe_update_succeeds(world, api, ticket):
         "priority": "urgent", "safe_update": True, "updated_stamp": _stamp(api, world, ticket)}})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["ticket"]["priority"] == "urgent"
+
+
+@pytest.mark.parametrize("shift", [timedelta(days=365 * 80), timedelta(seconds=1), timedelta(milliseconds=500),
+                                   -timedelta(seconds=1)], ids=["2099", "next-second", "fraction", "earlier"])
+def test_safe_update_accepts_only_the_stamp_it_showed(world, api, ticket, shift):
+    path = f"/tickets/{ticket.id}.json"
+    shown = datetime.strptime(_stamp(api, world, ticket), "%Y-%m-%dT%H:%M:%SZ")
+    for stamp in ("2099-01-01T00:00:00Z", (shown + shift).isoformat() + "Z"):
+        response = api("PUT", world["acme"], path, world["agent"], json={"ticket": {
+            "priority": "urgent", "safe_update": True, "updated_stamp": stamp}})
+        assert response.status_code == 409, stamp
+        assert response.get_json()["error"] == "UpdateConflict"
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).priority == "normal"
+    # The same moment written with an offset is the stamp it showed.
+    same = (shown + timedelta(hours=2)).isoformat() + "+02:00"
+    response = api("PUT", world["acme"], path, world["agent"], json={"ticket": {
+        "priority": "urgent", "safe_update": True, "updated_stamp": same}})
+    assert response.status_code == 200, response.get_json()
 
 
 def test_without_safe_update_the_last_write_wins(world, api, ticket):
