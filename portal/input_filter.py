@@ -2,7 +2,8 @@
 lose their control characters before any view reads them.
 
 Dropped: C0 controls and DEL, except tab, line feed and carriage return (multi-line text keeps its
-lines; single-line fields are stripped by their forms). PostgreSQL refuses NUL in text (a 500
+lines); a single-line value (a subject, a name, a one-line field) goes through single_line where it
+is accepted. PostgreSQL refuses NUL in text (a 500
 there), and the others only ever hide text from the people reading it.
 
 JSON bodies nested deeper than MAX_JSON_DEPTH are refused with a 400 (Python's parser would
@@ -18,6 +19,8 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Whatever breaks a line (or a header: "Subject\r\nBcc: …"), and tab.
+_LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]")
 MAX_JSON_DEPTH = 64
 
 
@@ -26,6 +29,12 @@ def clean_text(value):
     if isinstance(value, str) and _CONTROLS.search(value):
         return _CONTROLS.sub("", value)
     return value
+
+
+def single_line(value: str | None) -> str:
+    """A value that must stay on one line: line and paragraph breaks and tabs become spaces,
+    then the ends are stripped. None gives ""."""
+    return _LINE_BREAKS.sub(" ", clean_text(value or "")).strip()
 
 
 class CleanMultiDict(ImmutableMultiDict):

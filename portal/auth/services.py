@@ -9,6 +9,7 @@ from .. import policy
 from ..audit.services import record
 from ..brands.models import ROLES, Membership
 from ..extensions import db
+from ..input_filter import single_line
 from .models import User
 from .passwords import hash_password
 
@@ -58,7 +59,7 @@ def create_user(email: str, name: str, password: str | None = None, *, username:
                 phone: str | None = None, address: str | None = None, locale: str | None = None) -> User:
     """Validate and add a user (not committed). Raises AccountError with a translated message."""
     email = normalise_email(email)
-    name = (name or "").strip()
+    name = single_line(name)
     if not name:
         raise AccountError(_("Enter a name."), "name")
     if password is not None:
@@ -66,14 +67,14 @@ def create_user(email: str, name: str, password: str | None = None, *, username:
     if email_taken(email):
         raise AccountError(_("An account already uses this e-mail address."), "email", 409)
     if username:
-        username = username.strip()
+        username = single_line(username)
         if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
             raise AccountError(_("This username is taken."), "username", 409)
     user = User(
         email=email,
         username=username or _free_username(email.split("@")[0]),
         name=name[:120],
-        phone=(phone or "").strip() or None,
+        phone=single_line(phone) or None,
         address=(address or "").strip() or None,
         locale=locale,
         password_hash=hash_password(password) if password else None,
@@ -148,8 +149,8 @@ def update_profile(user: User, *, name: str, username: str, phone: str | None, a
     """Change the profile fields; returns the names of the fields that changed (audited)."""
     from flask import current_app
 
-    name = (name or "").strip()
-    username = (username or "").strip()
+    name = single_line(name)
+    username = single_line(username)
     if not name:
         raise AccountError(_("Enter a name."), "name")
     if not username:
@@ -160,7 +161,7 @@ def update_profile(user: User, *, name: str, username: str, phone: str | None, a
         select(User.id).where(func.lower(User.username) == username.lower(), User.id != user.id)
     ):
         raise AccountError(_("This username is taken."), "username", 409)
-    wanted = {"name": name[:120], "username": username[:80], "phone": (phone or "").strip()[:40] or None,
+    wanted = {"name": name[:120], "username": username[:80], "phone": single_line(phone)[:40] or None,
               "address": (address or "").strip()[:300] or None, "locale": locale}
     changed = [key for key, value in wanted.items() if getattr(user, key) != value]
     for key in changed:

@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from .. import policy
+from ..input_filter import single_line
 
 MAX_TEXT = 1_000
 MAX_TEXTAREA = 10_000
@@ -92,7 +93,8 @@ def clean_value(field, raw) -> Any:
         if unknown:
             raise ValueError(_("%(value)s is not one of the choices.", value=unknown[0][:80]))
         return chosen or None
-    text = (raw or "").strip()
+    # Only a textarea keeps its lines; every other kind is one line.
+    text = (raw or "").strip() if kind == "textarea" else single_line(raw)
     if not text:
         return None
     if kind == "dropdown":

@@ -14,6 +14,7 @@ from .. import policy
 from ..brands.models import Brand
 from ..brands.settings import settings_for
 from ..extensions import db
+from ..input_filter import single_line
 from ..models_base import utcnow
 from .models import Comment, Draft, Ticket, TicketEvent, TicketFieldValue
 
@@ -36,7 +37,7 @@ def _id(obj):
 
 
 def check_subject(subject: str | None) -> str:
-    subject = (subject or "").strip()
+    subject = single_line(subject)
     if not subject:
         raise RequestError(422, _("Please enter a subject."))
     if len(subject) > MAX_SUBJECT:
@@ -210,7 +211,7 @@ def close_solved(now=None) -> list[Ticket]:
 # Drafts (DESIGN §4): an unfinished request form, resumed from My activities.
 
 def save_draft(brand, user, form, subject, data, draft=None, channel="web", assisted_by=None) -> Draft:
-    subject = (subject or "").strip()
+    subject = single_line(subject)
     if len(subject) > MAX_SUBJECT:
         raise RequestError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
     if len(data.get("description") or "") > MAX_BODY:

@@ -54,3 +54,18 @@ def test_a_body_nested_within_the_limit_is_still_read(world, client):
     end_test_transaction()
     response = client.post("/acme/api/v2/requests.json", json=deep, headers=basic(world["user"]))
     assert response.status_code == 201, response.get_json()
+
+
+def test_an_api_subject_loses_its_line_breaks(world, api):
+    response = api("POST", world["acme"], "/tickets.json", world["agent"], json={"ticket": {
+        "subject": "Invoice\r\nBcc: evil@example.com", "comment": {"body": "Line 1\nLine 2", "public": False},
+        "requester_id": world["user"].id, "ticket_form_id": world["incident"].id}})
+    assert response.status_code == 201, response.get_json()
+    ticket = db.session.get(Ticket, response.get_json()["ticket"]["id"])
+    assert ticket.subject == "Invoice  Bcc: evil@example.com"
+    assert db.session.scalar(select(Comment.body).where(Comment.ticket_id == ticket.id)) == "Line 1\nLine 2"
+    response = api("POST", world["acme"], "/requests.json", world["user"], json={"request": {
+        "subject": "Printer\u2028jams", "comment": {"body": "Floor 2."},
+        "custom_fields": [{"id": world["category"].id, "value": "hardware"}]}})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["request"]["subject"] == "Printer jams"

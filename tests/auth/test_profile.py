@@ -57,6 +57,17 @@ def test_profile_details_are_saved_and_audited(client, me):
     assert event.object_id == me.id and "phone" in event.data["fields"]
 
 
+def test_profile_name_username_and_phone_stay_on_one_line(client, me):
+    response = client.post("/acme/hc/en/profile", data={
+        **DETAILS, "name": "Haru\r\nBcc: evil@example.com", "username": "haru\u2028x", "phone": "+33\t6 12",
+        "address": "12 rue de la Paix\r\n75002 Paris"})
+    assert response.status_code == 302
+    user = _fresh(me)
+    assert (user.name, user.username, user.phone) == ("Haru  Bcc: evil@example.com", "haru x", "+33 6 12")
+    assert user.address == "12 rue de la Paix\r\n75002 Paris"  # a postal address keeps its lines
+    assert client.post("/acme/hc/en/profile", data={**DETAILS, "name": "\r\n"}).status_code == 422
+
+
 def test_choosing_french_moves_the_profile_to_french(client, me):
     response = client.post("/acme/hc/en/profile", data={**DETAILS, "locale": "fr"})
     assert response.headers["Location"] == "/acme/hc/fr/profile"
