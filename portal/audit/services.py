@@ -18,6 +18,8 @@ def record(action: str, *, actor=None, brand=None, obj=None, on_behalf_of=None, 
 
         if current_user and current_user.is_authenticated:
             actor = current_user
+    # current_user (a LocalProxy) passed as anything would be logged as "LocalProxy": the object behind it.
+    actor, brand, obj, on_behalf_of = (_unwrapped(value) for value in (actor, brand, obj, on_behalf_of))
     event = AuditEvent(
         action=action,
         actor_id=getattr(actor, "id", None),
@@ -29,3 +31,9 @@ def record(action: str, *, actor=None, brand=None, obj=None, on_behalf_of=None, 
     )
     db.session.add(event)
     return event
+
+
+def _unwrapped(value):
+    """The object behind a werkzeug LocalProxy (current_user, current_brand), or value itself."""
+    unwrap = getattr(value, "_get_current_object", None)
+    return unwrap() if callable(unwrap) else value

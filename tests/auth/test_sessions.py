@@ -119,6 +119,18 @@ def test_sign_out_all_others_keeps_this_one(app, client, make_brand, make_user, 
     assert _is_signed_in(bystander_browser)
 
 
+def test_signing_out_other_sessions_is_logged_with_the_user_not_a_proxy(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    admin = make_user(roles={brand: "admin"})
+    signin(app.test_client(), brand, admin)
+    login(brand, admin)
+    assert client.post("/acme/hc/en/profile/sessions/end-others").status_code == 302
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.others_ended"))
+    assert (event.object_type, event.object_id, event.actor_id, event.brand_id) == ("User", admin.id, admin.id, brand.id)
+    page = client.get("/acme/admin/audit").get_data(as_text=True)
+    assert "LocalProxy" not in page and f"User #{admin.id}" in page
+
+
 def test_session_pages_need_a_signed_in_user(client, make_brand):
     make_brand("acme")
     response = client.post("/acme/hc/en/profile/sessions/end-others")
