@@ -65,13 +65,14 @@ def _register_blueprints(app):
     from .assist import bp as assist_bp
     from .auth import bp as auth_bp
     from .brands.views import bp as brands_bp
+    from .health import bp as health_bp
     from .helpcenter import bp as helpcenter_bp
     from .i18n import bp as i18n_bp
     from .search import bp as search_bp
     from .static_routes import bp as static_routes_bp
 
     for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp,
-               assist_bp, api_bp, api_tokens_bp, static_routes_bp):
+               assist_bp, api_bp, api_tokens_bp, static_routes_bp, health_bp):
         app.register_blueprint(bp)
 
 

@@ -200,6 +200,7 @@ EXPECTED = {
     "GET /<brand>/theme.css":                                                               ".........",
     "GET /bootstrap/static/<path:filename>":                                                ".........",
     "GET /favicon.ico":                                                                     ".........",
+    "GET /healthz":                                                                         ".........",
     "POST /locale":                                                                         ".........",
 }
 # fmt: on

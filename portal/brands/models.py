@@ -9,7 +9,7 @@ from ..models_base import utcnow
 
 ROLES = ("end_user", "light_agent", "agent", "admin")
 STAFF_ROLES = ("light_agent", "agent", "admin")
-RESERVED_SLUGS = {"static", "api", "agent", "admin", "hc", "locale", "bootstrap"}
+RESERVED_SLUGS = {"static", "api", "agent", "admin", "hc", "locale", "bootstrap", "healthz"}
 
 
 class Brand(db.Model):

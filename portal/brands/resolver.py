@@ -14,8 +14,9 @@ from .models import Brand
 from .settings import settings_for
 
 _HOST_CACHE_SECONDS = 10
-# Paths served the same on every host (our static files and bootstrap-flask's local copy).
-UNPREFIXED = {"static", "bootstrap"}
+# Paths served the same on every host (our static files, bootstrap-flask's local copy, the health
+# check): never rewritten, and no host lookup for them.
+UNPREFIXED = {"static", "bootstrap", "healthz"}
 # Read on every request: built once (building a select costs more than running it).
 _BRAND_BY_SLUG = select(Brand).where(Brand.slug == bindparam("slug"))
 
@@ -46,13 +47,12 @@ class HostMappingMiddleware:
     def __call__(self, environ, start_response):
         host = environ.get("HTTP_HOST", "")
         host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-        slug = self._slug_for_host(host.lower()) if host else None
-        if slug:
-            path = environ.get("PATH_INFO", "") or "/"
-            first = path.lstrip("/").split("/", 1)[0]
-            if first not in UNPREFIXED and first != slug:
-                # Another brand's prefix on a mapped host ends up as /<slug>/<other>/…: a 404.
-                environ["PATH_INFO"] = "/" + slug + (path if path.startswith("/") else "/" + path)
+        path = environ.get("PATH_INFO", "") or "/"
+        first = path.lstrip("/").split("/", 1)[0]
+        slug = self._slug_for_host(host.lower()) if host and first not in UNPREFIXED else None
+        if slug and first != slug:
+            # Another brand's prefix on a mapped host ends up as /<slug>/<other>/…: a 404.
+            environ["PATH_INFO"] = "/" + slug + (path if path.startswith("/") else "/" + path)
         return self.wsgi_app(environ, start_response)
 
 
