@@ -274,8 +274,24 @@ def may_be_assigned(role: str | None, in_ticket_group: bool, group_id) -> bool:
     return role in ASSIGNABLE_ROLES and (group_id is None or in_ticket_group)
 
 
-def can_request_assistance(person, brand) -> bool:
-    return is_full_agent(person, brand) and bool(settings_for(brand).supervisor_assistance)
+def decide_assistance_request(person, brand, ticket, *, active: bool, group_has_supervisor: bool) -> Decision:
+    """May person ask the ticket group's supervisors for help (DESIGN §6)? The page's button and
+    the server ask here, in this one order. Whether a supervisor is online right now is the
+    service's to find out when it sends (it changes by the minute).
+    active: an assistance request is open on the ticket; group_has_supervisor: its group has one."""
+    if not settings_for(brand).supervisor_assistance:
+        return _deny(404, _("Supervisor assistance is turned off in this help centre."))
+    if not is_full_agent(person, brand):
+        return _deny(403, _("Only agents can request assistance."))
+    if ticket.group_id is None:
+        return _deny(409, _("Assistance can be requested only on a ticket routed to a group."))
+    if ticket.status == "closed":
+        return _deny(409, _("This request is closed."))
+    if active:
+        return _deny(409, _("An assistance request is already active on this ticket."))
+    if not group_has_supervisor:
+        return _deny(409, _("This ticket's group has no supervisor to ask."))
+    return ALLOW
 
 
 # What of a person a viewer may read (API users, search, the workspace's requester card).

@@ -131,12 +131,10 @@ def _close_notices(request_id: int, now) -> None:
 
 
 def request_assistance(ticket, agent, reason: str, brand) -> AssistanceRequest:
-    """Open a request on a ticket routed to a group and notify its online supervisors (committed)."""
+    """Open a request on a ticket routed to a group and notify its online supervisors (committed).
+    Who may ask, and on which ticket, the caller asked policy.decide_assistance_request; here
+    only what can change between that answer and this write is checked again."""
     text = _clean_text(reason, MAX_REASON, _("Say briefly why you need assistance."))
-    if ticket.group_id is None:
-        raise WorkspaceError(409, _("Assistance can be requested only on a ticket routed to a group."))
-    if ticket.status == "closed":
-        raise WorkspaceError(409, _("This request is closed."))
     now = utcnow()
     _sweep_expired(ticket.id, now)
     if db.session.scalar(select(AssistanceRequest.id).where(

@@ -10,13 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .. import policy
+from ..access import reason_text
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
+from ..models_base import utcnow
 from ..redirects import safe_local_target
 from . import bp, queries
-from .assistance import (accept_assistance, end_assistance, post_message, request_assistance,
-                         save_preferences)
+from .assistance import (accept_assistance, active_request, end_assistance, post_message, request_assistance,
+                         requests_of, save_preferences)
 from .errors import WorkspaceError
 from .models import AssistanceRequest
 from . import poll  # noqa: F401  (the polling endpoint)
@@ -58,11 +60,11 @@ def _load_request(request_id: int):
 @login_required
 def request_help(ticket_id):
     ticket = load_ticket(ticket_id, workspace_viewer())
-    if not policy.is_full_agent(current_user, current_brand):
-        return _refuse(WorkspaceError(403, _("Only agents can request assistance.")))
-    if not policy.can_request_assistance(current_user, current_brand):
-        # A feature the brand turned off answers 404, with the reason.
-        return _refuse(WorkspaceError(404, _("Supervisor assistance is turned off in this help centre.")))
+    decision = policy.decide_assistance_request(
+        current_user, current_brand, ticket, active=active_request(requests_of(ticket), utcnow()) is not None,
+        group_has_supervisor=queries.group_has_supervisor(current_brand, ticket.group_id))
+    if not decision.allowed:
+        return _refuse(WorkspaceError(decision.status, reason_text(decision)))
     try:
         assistance = request_assistance(ticket, current_user, request.form.get("reason"), current_brand)
     except WorkspaceError as error:

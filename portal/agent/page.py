@@ -1,7 +1,7 @@
 """What the ticket page shows beside the thread: the form's fields and the assistance panel."""
-from flask_babel import gettext as _
 
 from .. import policy
+from ..access import reason_text
 from ..brands.settings import settings_for
 from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
@@ -44,17 +44,10 @@ def assistance_state(ticket, requests, user, brand) -> dict:
     disabled when it is (the server refuses the same cases)."""
     now = utcnow()
     active = active_request(requests, now)
-    disabled_reason = None
-    if not settings_for(brand).supervisor_assistance:
-        disabled_reason = _("Supervisor assistance is turned off in this help centre.")
-    elif not policy.is_full_agent(user, brand):
-        disabled_reason = _("Only agents can request assistance.")
-    elif ticket.group_id is None:
-        disabled_reason = _("Assistance can be requested only on a ticket routed to a group.")
-    elif ticket.status == "closed":
-        disabled_reason = _("This request is closed.")
-    elif active is not None:
-        disabled_reason = _("An assistance request is already active on this ticket.")
+    decision = policy.decide_assistance_request(
+        user, brand, ticket, active=active is not None,
+        group_has_supervisor=queries.group_has_supervisor(brand, ticket.group_id))
+    disabled_reason = reason_text(decision)
     return {
         "active": active,
         "status": active.effective_status(now) if active else None,

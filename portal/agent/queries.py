@@ -317,3 +317,12 @@ def on_ticket_seen_by(viewer, brand, user_id: int) -> bool:
         scope.append(or_(Ticket.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == viewer.id)),
                          Ticket.requester_id == viewer.id))
     return db.session.scalar(select(Ticket.id).where(*scope, on_ticket).limit(1)) is not None
+
+
+def group_has_supervisor(brand, group_id) -> bool:
+    """Does this group of the brand have a supervisor at all (online or not)?"""
+    if group_id is None:
+        return False
+    return db.session.scalar(select(GroupMember.id).join(Group, Group.id == GroupMember.group_id).where(
+        GroupMember.group_id == group_id, Group.brand_id == brand.id,
+        GroupMember.is_supervisor.is_(True)).limit(1)) is not None

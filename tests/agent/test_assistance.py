@@ -254,3 +254,21 @@ def test_notification_preferences_are_saved_per_user(world, client_for):
     assert 'data-sound="1"' in client_for(world.agent2).get("/acme/agent/").get_data(as_text=True)
     assert db.session.get(AgentPreference, world.agent.id).play_sound is False
     assert client_for(world.user).post("/acme/agent/preferences", data={}).status_code == 403
+
+
+def test_a_group_without_supervisor_disables_the_button_with_the_servers_reason(world, make_ticket, client_for):
+    """The page and the server ask the same policy decision, in the same order (issue 13)."""
+    agent = client_for(world.agent)
+    ticket = make_ticket(group=world.security)  # a group with no supervisor at all
+    page = agent.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
+    reason = "This ticket's group has no supervisor to ask."
+    assert 'id="assist-disabled">' + reason.replace("'", "&#39;") in page
+    refused = ask(agent, ticket, **JSON)
+    assert refused.status_code == 409 and refused.get_json()["error"] == reason
+    # A light agent is told the server's own reason, not that the feature is off.
+    light = client_for(world.light)
+    support_ticket = make_ticket(group=world.support)
+    light_page = light.get(f"/acme/agent/tickets/{support_ticket.id}").get_data(as_text=True)
+    assert "Only agents can request assistance." in light_page
+    assert ask(light, support_ticket, **JSON).get_json()["error"] == "Only agents can request assistance."
+    assert requests_on(ticket) == [] and requests_on(support_ticket) == []

@@ -32,7 +32,9 @@ def test_workspace_decisions(world, make_user, role, see_all_setting, expected):
         "own": policy.can_view_in_workspace(person, world.brand, ticket(world.security, person), my_groups),
     }
     assert answers == expected
-    assert policy.can_request_assistance(person, world.brand) is expected["full"]
+    ask = policy.decide_assistance_request(person, world.brand, ticket(world.support), active=False,
+                                           group_has_supervisor=True)
+    assert ask.allowed is expected["full"]
     foreign = Ticket(brand_id=world.other_brand.id, group_id=None, requester_id=person.id)
     assert policy.can_view_in_workspace(person, world.brand, foreign, my_groups) is False
 
@@ -46,8 +48,24 @@ def test_who_may_be_assigned(role, in_group, group_id, expected):
     assert policy.may_be_assigned(role, in_group, group_id) is expected
 
 
-def test_assistance_follows_the_brand_setting(world):
-    assert policy.can_request_assistance(world.agent, world.brand)
+def test_assistance_request_rules_in_one_order(world):
+    """The ticket page's button and the server share this decision (and its reason)."""
+    agent = world.agent
+    open_ticket = Ticket(brand_id=world.brand.id, group_id=world.support.id, requester_id=world.user.id,
+                         status="open")
+
+    def ask(ticket=open_ticket, person=agent, active=False, supervisor=True):
+        decision = policy.decide_assistance_request(person, world.brand, ticket, active=active,
+                                                    group_has_supervisor=supervisor)
+        return decision.status if not decision.allowed else "ok"
+
+    assert ask() == "ok"
+    assert ask(person=world.light) == 403
+    assert ask(ticket=Ticket(brand_id=world.brand.id, group_id=None, requester_id=world.user.id)) == 409
+    assert ask(ticket=Ticket(brand_id=world.brand.id, group_id=world.support.id, requester_id=world.user.id,
+                             status="closed")) == 409
+    assert ask(active=True) == 409
+    assert ask(supervisor=False) == 409
     world.brand.settings = {"supervisor_assistance": False}
     db.session.commit()
-    assert not policy.can_request_assistance(world.agent, world.brand)
+    assert ask() == 404 and ask(person=world.light) == 404
