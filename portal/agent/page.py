@@ -39,14 +39,14 @@ def assignee_choices(brand) -> list[tuple]:
             for agent, group_ids in queries.assignable_agents(brand)]
 
 
-def assistance_state(ticket, requests, user, brand) -> dict:
+def assistance_state(ticket, requests, user, brand, group_has_supervisor: bool) -> dict:
     """The assistance panel: the active request, the viewer's part in it, and why the button is
     disabled when it is (the server refuses the same cases)."""
     now = utcnow()
     active = active_request(requests, now)
     decision = policy.decide_assistance_request(
         user, brand, ticket, active=active is not None,
-        group_has_supervisor=queries.group_has_supervisor(brand, ticket.group_id))
+        group_has_supervisor=group_has_supervisor)
     disabled_reason = reason_text(decision)
     return {
         "active": active,

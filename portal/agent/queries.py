@@ -189,7 +189,10 @@ _TICKET_PEOPLE = (
     select(User.name.label("requester_name"), User.email.label("requester_email"),
            User.phone.label("requester_phone"), User.address.label("requester_address"),
            _SUBMITTER.name.label("submitter_name"), _ASSISTANT.name.label("assisted_by_name"),
-           _REQUESTER_IS_MEMBER.label("requester_is_member"))
+           _REQUESTER_IS_MEMBER.label("requester_is_member"),
+           # For the assistance button (policy.decide_assistance_request): one statement, not two.
+           select(GroupMember.id).where(GroupMember.group_id == Ticket.group_id,
+                                        GroupMember.is_supervisor.is_(True)).exists().label("group_has_supervisor"))
     .select_from(Ticket).join(User, User.id == Ticket.requester_id)
     .outerjoin(_SUBMITTER, _SUBMITTER.id == Ticket.submitter_id)
     .outerjoin(_ASSISTANT, _ASSISTANT.id == Ticket.assisted_by_id)
@@ -197,7 +200,8 @@ _TICKET_PEOPLE = (
 
 
 def ticket_people(ticket):
-    """The requester's name and contact, the submitter's and the assisting agent's names. A
+    """The requester's name and contact, the submitter's and the assisting agent's names, and
+    whether the ticket's group has a supervisor. A
     requester who is no member (invited, not yet accepted) is known by e-mail only (DESIGN §2)."""
     people = read_rows(_TICKET_PEOPLE, {"ticket_id": ticket.id})[0]
     if people.requester_is_member:

@@ -80,8 +80,9 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
         changed_since = {"events": [e for e in events if e.id > seen_event],
                          "comments": [c for c in comments if c.id > seen_comment]}
     requests = requests_of(ticket)
+    people = queries.ticket_people(ticket)
     return render_template(
-        "agent/ticket.html", ticket=ticket, people=queries.ticket_people(ticket), viewer=viewer,
+        "agent/ticket.html", ticket=ticket, people=people, viewer=viewer,
         comments=comments, events=events,
         # The requester is on this ticket, which the viewer sees.
         shows_contact=policy.person_view(current_user, current_brand, ticket.requester_id,
@@ -94,7 +95,7 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
         error=error, posted=posted, changed_since=changed_since,
         seen_event_id=max((e.id for e in events), default=0),
         seen_comment_id=max((c.id for c in comments), default=0),
-        assistance=assistance_state(ticket, requests, current_user, current_brand),
+        assistance=assistance_state(ticket, requests, current_user, current_brand, people.group_has_supervisor),
         assistance_requests=requests, prefs=viewer.preferences, now=utcnow(),
     ), status
 
