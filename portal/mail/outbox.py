@@ -43,7 +43,8 @@ def as_message(mail: MailOutbox, sender: str = DEFAULT_FROM) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to_email
-    message["Subject"] = mail.subject
+    # A header may not carry a line break (a brand name typed with one must not fail the request).
+    message["Subject"] = " ".join(mail.subject.split())
     message["Date"] = format_datetime(mail.created_at.replace(tzinfo=timezone.utc))
     message["Message-ID"] = make_msgid(domain="guichet.invalid")
     message["Auto-Submitted"] = "auto-generated"
