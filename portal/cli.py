@@ -14,10 +14,5 @@ COMMAND_MODULES = (
 
 def register(app):
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue  # that feature's commands are not written yet
-        module.register(app)
+        # Every module exists: a missing one (a typo, a rename) must fail loudly, not drop commands.
+        importlib.import_module(name).register(app)

@@ -21,7 +21,6 @@ from .errors import WorkspaceError
 from .queries import assignable_agents, brand_groups
 
 WORKSPACE_CHANNELS = tuple(c for c in TICKET_CHANNELS if c != "api")
-UNSET = object()
 
 
 def form_fields(form) -> list:

@@ -11,8 +11,8 @@ from sqlalchemy import insert, select, update
 
 from ..audit.models import AuditEvent
 from ..audit.services import record
-from ..auth.models import User, UserSession
-from ..auth.sessions import current_session_row, rotate_session
+from ..auth.models import UserSession
+from ..auth.sessions import rotate_session
 from ..brands.settings import settings_for
 from ..extensions import db
 from ..models_base import utcnow
@@ -262,7 +262,3 @@ def edit_entry(entry: Interaction, actor, *, channel: str, service: str, outcome
                changes=changes)
     return changes
 
-
-def session_assist_id() -> int | None:
-    row = current_session_row()
-    return row.assist_interaction_id if row is not None else None

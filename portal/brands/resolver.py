@@ -130,6 +130,3 @@ def _expected_url_values(url_map, endpoint) -> tuple[bool, bool]:
     is built, and a page builds some thirty URLs."""
     return url_map.is_endpoint_expecting(endpoint, "brand"), url_map.is_endpoint_expecting(endpoint, "locale")
 
-
-def current_settings():
-    return g.get("brand_settings")
