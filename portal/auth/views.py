@@ -78,17 +78,18 @@ def signin():
         return _signin_page(form, _refusal_message(), 401)
     if user.membership_in(current_brand) is None and pending_invitation(current_brand, user) is not None:
         # Invited here (even to a members-only help centre): sign in, then accept or decline.
-        clear_failures(email, address)
-        start_session(user)
-        db.session.commit()
-        return redirect(url_for("auth.my_invitation"))
+        return _signed_in(user, email, address, url_for("auth.my_invitation"))
     if membership_at_signin(user, current_brand, g.brand_settings.self_registration) is None:
         db.session.commit()  # keeps an upgraded password hash
         return _signin_page(form, _refusal_message(), 401)
+    return _signed_in(user, email, address, _safe_next(url_for("helpcenter.home")))
+
+
+def _signed_in(user, email, address, target):
     clear_failures(email, address)
     start_session(user)
-    db.session.commit()  # the session row, the membership and any upgraded hash together
-    return redirect(_safe_next(url_for("helpcenter.home")))
+    db.session.commit()  # the session row, any membership and any upgraded hash together
+    return redirect(target)
 
 
 @bp.post("/signout")
