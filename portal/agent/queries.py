@@ -199,15 +199,16 @@ _TICKET_PEOPLE = (
     .where(Ticket.id == bindparam("ticket_id")))
 
 
-def ticket_people(ticket):
+def ticket_people(ticket, shows_contact: bool):
     """The requester's name and contact, the submitter's and the assisting agent's names, and
-    whether the ticket's group has a supervisor. A
-    requester who is no member (invited, not yet accepted) is known by e-mail only (DESIGN §2)."""
+    whether the ticket's group has a supervisor. A requester who is no member (invited, not yet
+    accepted) is known by e-mail only (DESIGN §2); without shows_contact (policy.person_view:
+    light agents) the phone and address never leave this function."""
     people = read_rows(_TICKET_PEOPLE, {"ticket_id": ticket.id})[0]
-    if people.requester_is_member:
+    if people.requester_is_member and shows_contact:
         return people
-    return SimpleNamespace(**{**people._mapping, "requester_name": people.requester_email,
-                              "requester_phone": None, "requester_address": None})
+    known = {"requester_name": people.requester_name if people.requester_is_member else people.requester_email}
+    return SimpleNamespace(**{**people._mapping, **known, "requester_phone": None, "requester_address": None})
 
 
 def form_of(ticket, brand):

@@ -80,13 +80,13 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
         changed_since = {"events": [e for e in events if e.id > seen_event],
                          "comments": [c for c in comments if c.id > seen_comment]}
     requests = requests_of(ticket)
-    people = queries.ticket_people(ticket)
+    # The requester is on this ticket, which the viewer sees.
+    shows_contact = policy.person_view(current_user, current_brand, ticket.requester_id,
+                                       lambda: True) == policy.PERSON_FULL
+    people = queries.ticket_people(ticket, shows_contact)
     return render_template(
         "agent/ticket.html", ticket=ticket, people=people, viewer=viewer,
-        comments=comments, events=events,
-        # The requester is on this ticket, which the viewer sees.
-        shows_contact=policy.person_view(current_user, current_brand, ticket.requester_id,
-                                         lambda: True) == policy.PERSON_FULL,
+        comments=comments, events=events, shows_contact=shows_contact,
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),

@@ -132,10 +132,10 @@ def _call(function, *args, **kwargs):
 @bp.route("/assist/end", methods=["GET", "POST"])
 @login_required
 def end():
-    require_assist(current_brand, USE_ASSIST)
     if request.method == "GET":
         state = current_assist()
         if state is None or state.interaction.brand_id != current_brand.id:
+            require_assist(current_brand, USE_ASSIST)  # nothing to end: the page exists only for assistants
             flash(_("You are not assisting anyone."), "info")
             return redirect(url_for("assist.interactions"))
         return render_template("assist/end.html", interaction=state.interaction)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..brands.models import Membership
+from ..brands.settings import settings_for
 from ..extensions import db
 from ..mail.links import mail_link
 from ..mail.outbox import queue_mail
@@ -69,8 +70,16 @@ def member_or_invite(brand, email: str, *, actor, role: str = "end_user", can_as
         user = create_user(email, email.split("@")[0], None)
         # Not in the brand's log: that would tell its admins the e-mail had no account before.
         record("user.create", actor=actor, obj=user, reason="invited")
-    elif pending_invitation(brand, user) is not None:
-        return user, False
+    else:
+        live = pending_invitation(brand, user)
+        if live is not None:
+            # Kept as made (no second mail). Only an explicit staff role (an admin's) changes
+            # it; a ticket or a registration on behalf (end user) never does.
+            if role != "end_user" and (live.role, live.can_assist, live.can_register_users) != (
+                    role, can_assist, can_register_users):
+                live.role, live.can_assist, live.can_register_users = role, can_assist, can_register_users
+                record("invitation.sent", actor=actor, brand=brand, obj=live, email=live.email, role=role)
+            return user, False
     invite(brand, user, email, actor=actor, role=role, can_assist=can_assist,
            can_register_users=can_register_users, typed={"name": name, "phone": phone, "address": address})
     return user, False
@@ -106,7 +115,8 @@ def _typed(value: str | None, limit: int) -> str | None:
 
 
 def _queue_invitation_mail(brand, user: User, email: str, secret: str) -> None:
-    locale = user.locale or str(get_locale() or "en")
+    locales = settings_for(brand).locales
+    locale = next((code for code in (user.locale, str(get_locale() or "")) if code in locales), locales[0])
     with force_locale(locale):
         link = mail_link(brand, "auth.invitation", token=secret, locale=locale)
         subject = _("You are invited to the %(brand)s help centre", brand=brand.name)
@@ -130,6 +140,12 @@ def accept(invitation: Invitation, password: str | None = None) -> Membership:
     """The person joins with the invited role; a password-less account sets its first password.
     Not committed; raises AccountError (nothing written) on a too-short password."""
     user = invitation.user
+    brand = invitation.brand
+    current = user.membership_in(brand)
+    if current is not None:
+        # A member already (made another way since): the invitation never changes their role.
+        db.session.delete(invitation)
+        return current
     if user.password_hash is None:
         # The account's first activation: it takes what the inviting staff typed.
         check_password_rules(password or "")
@@ -137,7 +153,6 @@ def accept(invitation: Invitation, password: str | None = None) -> Membership:
         user.name = invitation.typed_name or user.name
         user.phone = user.phone or invitation.typed_phone
         user.address = user.address or invitation.typed_address
-    brand = invitation.brand
     membership = add_membership(user, brand, invitation.role, can_assist=invitation.can_assist,
                                 can_register_users=invitation.can_register_users, actor=user,
                                 reason="invitation accepted")

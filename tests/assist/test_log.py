@@ -141,3 +141,17 @@ def test_admin_sees_every_agents_entries(client, world, login, app):
     signin(admin, world.acme, world.admin)
     page = admin.get("/acme/agent/interactions").get_data(as_text=True)
     assert "Sarah Agent" in page and "Haru Tanaka" in page
+
+
+def test_an_agent_who_lost_the_capability_can_still_end_their_assist(client, world, assisting):
+    """Ending is never locked behind the capability: the agent must be able to stop acting."""
+    from portal.brands.models import Membership
+
+    membership = db.session.scalar(db.select(Membership).where(Membership.user_id == world.agent.id,
+                                                               Membership.brand_id == world.acme.id))
+    membership.can_assist = False
+    db.session.commit()
+    response = client.post("/acme/agent/assist/end", data={"interaction_id": assisting.id, "outcome": "resolved"})
+    assert response.status_code == 302
+    db.session.refresh(assisting)
+    assert assisting.ended_at is not None

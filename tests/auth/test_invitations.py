@@ -235,3 +235,33 @@ def test_an_invited_new_address_can_still_be_claimed_at_another_help_centre(clie
     db.session.refresh(fresh)
     assert fresh.role_in(world.globex) == "end_user"
     assert fresh.name != "Typed By Acme" and fresh.phone is None
+
+
+def test_an_admin_invitation_sets_the_role_of_a_live_one_and_accepting_never_changes_a_member(
+        client, world, login, app):
+    login(world.acme, world.agent)
+    _new_ticket(client, "marie@example.com")  # invited as an end user, by a ticket
+    login(world.acme, world.admin)
+    client.post("/acme/admin/members", data={"email": "marie@example.com", "role": "agent", "can_assist": "y"})
+    invitation = db.session.scalar(select(Invitation))
+    assert (invitation.role, invitation.can_assist) == ("agent", True)
+    assert db.session.scalar(select(db.func.count(MailOutbox.id))) == 1  # no second mail
+    # She becomes a member another way (the CLI); the leftover link must not change her role.
+    link = invitation_link("marie@example.com")
+    from portal.auth.services import add_membership
+
+    add_membership(world.marie, world.acme, "end_user", reason="cli")
+    db.session.commit()
+    assert app.test_client().post(link, data={"decision": "accept"}).status_code == 302
+    assert _member(world.marie, world.acme).role == "end_user"
+    assert db.session.scalar(select(Invitation)) is None
+
+
+def test_the_invitation_link_speaks_one_of_the_brands_languages(client, world, login):
+    world.acme.settings = {**world.acme.settings, "locales": ["en"], "default_locale": "en"}
+    db.session.commit()
+    login(world.acme, world.admin)
+    client.post("/acme/admin/members", data={"email": "marie@example.com", "role": "end_user"})  # marie: fr
+    link = invitation_link("marie@example.com")
+    assert link.startswith("/acme/hc/en/invitation/")
+    assert client.get(link).status_code == 200
