@@ -15,7 +15,7 @@ from .. import policy
 from ..agent import queries
 from ..agent.errors import WorkspaceError
 from ..agent.services import create_on_behalf, update_ticket
-from ..auth.invitations import is_member
+from ..auth.services import is_member
 from ..auth.models import User
 from ..brands import current_brand
 from ..extensions import db

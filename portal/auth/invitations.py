@@ -25,7 +25,7 @@ from ..models_base import utcnow
 from .models import Invitation, User
 from .passwords import hash_password
 from .services import AccountError, add_membership, check_capabilities, check_password_rules, create_user, \
-    normalise_email
+    is_member, normalise_email
 
 INVITATION_DAYS = 14
 
@@ -37,11 +37,6 @@ def _digest(secret: str) -> str:
 def account_for(email: str) -> User | None:
     """The account using this (normalised) e-mail, if any. Callers never show the answer to staff."""
     return db.session.scalar(select(User).where(func.lower(User.email) == email))
-
-
-def is_member(user: User, brand) -> bool:
-    return db.session.scalar(select(Membership.id).where(Membership.user_id == user.id,
-                                                         Membership.brand_id == brand.id)) is not None
 
 
 def pending_invitation(brand, user: User) -> Invitation | None:

@@ -18,7 +18,6 @@ from wtforms import EmailField, PasswordField, SubmitField
 
 from ..audit.services import record
 from ..brands import current_brand
-from ..brands.models import Membership
 from ..errors import abort_with
 from ..extensions import db
 from ..mail.links import mail_link
@@ -28,7 +27,7 @@ from . import bp
 from .forms import _confirm_validators, _email_validators, _new_password_validators
 from .models import PasswordResetToken, User, UserSession
 from .passwords import hash_password
-from .services import AccountError, check_password_rules
+from .services import AccountError, check_password_rules, is_member
 from .sessions import current_session_row, end_session
 from .throttle import clear_failures, client_address, record_reset_request, too_many_reset_requests
 
@@ -83,11 +82,6 @@ def issue_password_link(user: User, hours: int = INVITATION_LINK_HOURS, *, brand
     return mail_link(brand, "auth.reset_password", token=secret, **target)
 
 
-def _member_here(user: User, brand) -> bool:
-    return db.session.scalar(select(Membership.id).where(Membership.user_id == user.id,
-                                                         Membership.brand_id == brand.id)) is not None
-
-
 def request_password_link(brand, email: str):
     """Queue a reset message when this e-mail is an active member of the brand; else nothing.
 
@@ -100,7 +94,7 @@ def request_password_link(brand, email: str):
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is None or not user.active:
         return None
-    if user.password_hash is not None and not _member_here(user, brand):
+    if user.password_hash is not None and not is_member(user, brand):
         return None
     if _live_links(user) >= MAX_LIVE_LINKS:
         return None

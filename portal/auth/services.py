@@ -91,6 +91,12 @@ def check_capabilities(role: str, can_assist: bool, can_register_users: bool) ->
         raise AccountError(_("Only agents and admins may assist users or register them."), "role")
 
 
+def is_member(user: User, brand) -> bool:
+    """Has a membership in this brand (one query; `User.membership_in` reads loaded rows)."""
+    return db.session.scalar(select(Membership.id).where(Membership.user_id == user.id,
+                                                         Membership.brand_id == brand.id)) is not None
+
+
 def add_membership(user: User, brand, role: str = "end_user", *, can_assist: bool = False,
                    can_register_users: bool = False, actor=None, reason: str = "added") -> Membership:
     """Give user a role in brand (or change it); audited. Not committed."""
