@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketCollaborator, TicketEvent,
                               TicketFieldValue, TicketForm)
+from ..tickets.queries import REQUESTER_IS_MEMBER as _REQUESTER_IS_MEMBER
 from ..tickets.queries import thread  # noqa: F401  (the workspace reads threads the same way)
 from .models import AgentPreference, Preferences
 
@@ -150,8 +151,6 @@ def _page_ids(view: str, sort: str, sees_all: bool):
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
-_REQUESTER_IS_MEMBER = (select(Membership.id).where(Membership.user_id == Ticket.requester_id,
-                                                      Membership.brand_id == Ticket.brand_id).exists())
 _TICKETS_BY_IDS = (select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
                    .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
                             with_expression(Ticket.requester_is_member, _REQUESTER_IS_MEMBER)))

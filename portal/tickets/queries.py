@@ -3,12 +3,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import bindparam, exists, func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload, with_expression
 
 from ..auth.models import User
 from ..database import read_rows
 from ..extensions import db
+from ..brands.models import Membership
 from .models import Comment, Draft, FormField, Ticket, TicketCollaborator, TicketFieldValue, TicketForm
+
+# Is the ticket's requester a member of its brand? An invited person who has not accepted is shown
+# by e-mail only (DESIGN §2). Lists load it with with_expression(Ticket.requester_is_member, …).
+REQUESTER_IS_MEMBER = (select(Membership.id).where(Membership.user_id == Ticket.requester_id,
+                                                   Membership.brand_id == Ticket.brand_id).exists())
 
 PER_PAGE = 25
 ACTIVITY_TABS = ("requested", "ccd", "drafts")
@@ -66,7 +72,9 @@ def _activity_statements(tab: str, statuses: str | None, by_subject: bool):
             query = query.where(Ticket.subject.ilike(bindparam("subject_pattern"), escape="\\"))
         order, eager = (Ticket.updated_at.desc(), Ticket.id.desc()), joinedload(Ticket.requester)
     count = select(func.count()).select_from(query.subquery())
-    page = query.options(eager).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
+    # The copied-on tab names each requester: by name only once a member, in this one statement.
+    options = [eager, with_expression(Ticket.requester_is_member, REQUESTER_IS_MEMBER)] if tab == "ccd" else [eager]
+    page = query.options(*options).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
     return count, page
 
 
