@@ -13,9 +13,23 @@ SQLALCHEMY_DATABASE_URI = os.environ.get(
 # a brand with a host mapping gets its own host with this scheme and port.
 BASE_URL = os.environ.get("GUICHET_BASE_URL", "http://127.0.0.1:5000")
 SEARCH_INDEX_DIR = os.environ.get("GUICHET_SEARCH_INDEX_DIR", os.path.join(_instance, "search-index"))
-# Development mail: with no delivery configured, each committed message is written here as an
-# .eml file (mode 0600) for the developer running the server; never shown on a page.
-MAIL_DROP_DIR = os.environ.get("GUICHET_MAIL_DROP_DIR", os.path.join(_instance, "mail"))
+# Outgoing mail (DESIGN §14): `flask mail deliver [--loop]` sends the outbox over SMTP, e.g.
+# smtp://user:pass@host:587?starttls=1 or smtps://user:pass@host:465 (user and password URL-encoded).
+SMTP_URL = os.environ.get("GUICHET_SMTP_URL") or None
+# The sender of brands that set none of their own ("Name <address>").
+MAIL_FROM = os.environ.get("GUICHET_MAIL_FROM") or None
+MAIL_MAX_ATTEMPTS = int(os.environ.get("GUICHET_MAIL_MAX_ATTEMPTS", "8"))  # then the message has failed
+MAIL_RETRY_SECONDS = int(os.environ.get("GUICHET_MAIL_RETRY_SECONDS", "60"))  # doubled at each retry...
+MAIL_RETRY_MAX_SECONDS = int(os.environ.get("GUICHET_MAIL_RETRY_MAX_SECONDS", str(6 * 3600)))  # ...up to this
+MAIL_BATCH_SIZE = int(os.environ.get("GUICHET_MAIL_BATCH_SIZE", "50"))  # messages claimed at once
+# A claimed batch is a worker's for this long; a worker that dies leaves it to others after it.
+MAIL_LEASE_SECONDS = int(os.environ.get("GUICHET_MAIL_LEASE_SECONDS", "300"))
+MAIL_SMTP_TIMEOUT_SECONDS = float(os.environ.get("GUICHET_MAIL_SMTP_TIMEOUT_SECONDS", "30"))
+MAIL_LOOP_SLEEP_SECONDS = float(os.environ.get("GUICHET_MAIL_LOOP_SLEEP_SECONDS", "5"))  # idle, between passes
+# Development mail: with no SMTP configured, each committed message is written here as an .eml
+# file (mode 0600) for the developer running the server; never shown on a page. With SMTP
+# configured there is no default, and nothing is written even if one is set (bodies stay off disk).
+MAIL_DROP_DIR = os.environ.get("GUICHET_MAIL_DROP_DIR", None if SMTP_URL else os.path.join(_instance, "mail"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("GUICHET_SECURE_COOKIES", "") == "1"

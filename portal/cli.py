@@ -9,6 +9,7 @@ COMMAND_MODULES = (
     "portal.brands.cli",
     "portal.tickets.cli",
     "portal.search.cli",
+    "portal.mail.cli",
 )
 
 

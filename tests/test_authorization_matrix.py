@@ -160,6 +160,7 @@ EXPECTED = {
     "POST /<brand>/admin/groups/<int:group_id>/members/<int:user_id>/remove":               "LNNNNN.NN",
     "POST /<brand>/admin/groups/<int:group_id>/members/<int:user_id>/supervisor":           "LNNNNN.NN",
     "POST /<brand>/admin/invitations/<int:invitation_id>/withdraw":                         "LNNNNN.NN",
+    "GET /<brand>/admin/mail":                                                              "LNNNNN.NN",
     "GET /<brand>/admin/members":                                                           "LNNNNN.NN",
     "POST /<brand>/admin/members":                                                          "LNNNNN.NN",
     "POST /<brand>/admin/members/<int:membership_id>":                                      "LNNNNN.NN",

@@ -202,7 +202,19 @@ def upgrade():
     sa.Column('to_email', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('html', sa.Text(), nullable=True),
     sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=True),
+    sa.Column('message_id', sa.String(length=255), nullable=False),
+    sa.Column('in_reply_to', sa.String(length=255), nullable=True),
+    sa.Column('references_header', sa.Text(), nullable=True),
+    sa.Column('reply_to', sa.String(length=320), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
+    sa.Column('lease_until', sa.DateTime(), nullable=True),
+    sa.Column('lease_owner', sa.String(length=32), nullable=True),
+    sa.Column('last_error', sa.String(length=200), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_mail_outbox_brand_id_brands'), ondelete='CASCADE'),
@@ -210,6 +222,8 @@ def upgrade():
     )
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mail_outbox_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index('ix_mail_outbox_due', ['state', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_mail_outbox_lease', ['state', 'lease_until'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -590,6 +604,8 @@ def downgrade():
 
     op.drop_table('memberships')
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_mail_outbox_lease')
+        batch_op.drop_index('ix_mail_outbox_due')
         batch_op.drop_index(batch_op.f('ix_mail_outbox_brand_id'))
 
     op.drop_table('mail_outbox')

@@ -21,4 +21,4 @@ def require_brand_admin():
     return None
 
 
-from . import people_views, ticket_views, views  # noqa: E402,F401
+from . import mail_views, people_views, ticket_views, views  # noqa: E402,F401

@@ -65,6 +65,13 @@ SETTINGS: dict[str, Setting] = {
                 label=_l("Languages")),
         Setting("default_locale", str, "en", _l("Default help-centre language."), choices=LOCALES,
                 label=_l("Default language")),
+        Setting("mail_from_name", str, "",
+                _l("Name shown as the sender of this brand's e-mail (empty: the brand's name with its own "
+                   "address, else the server's default sender)."),
+                label=_l("E-mail sender name")),
+        Setting("mail_from_address", str, "",
+                _l("Address this brand's e-mail is sent from (empty: the server's default sender)."),
+                label=_l("E-mail sender address")),
     ]
 }
 
@@ -104,12 +111,29 @@ def coerce(key: str, value: Any) -> Any:
     text = str(value).strip()
     if setting.choices is not None and text not in setting.choices:
         raise SettingError(f"{key}: {text!r} is not allowed")
+    if key in ("mail_from_name", "mail_from_address"):
+        return _mail_sender(key, text)
     if key == "default_phone_region":
         import phonenumbers
 
         text = text.upper()
         if text not in phonenumbers.SUPPORTED_REGIONS:
             raise SettingError(f"{key}: unknown region {text!r}")
+    return text
+
+
+def _mail_sender(key: str, text: str) -> str:
+    """A sender name or address: one line (never a second header), short; an address must be one."""
+    text = " ".join(text.split())
+    if len(text) > 100:
+        raise SettingError(f"{key} must be at most 100 characters")
+    if key == "mail_from_address" and text:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            text = validate_email(text, check_deliverability=False, test_environment=True).normalized
+        except EmailNotValidError:
+            raise SettingError(f"{key}: {text!r} is not an e-mail address") from None
     return text
 
 

@@ -1,24 +1,29 @@
-"""Queueing a message, and the development drop.
+"""Queueing a message, building it as it is sent, and the development drop.
 
-`queue_mail` adds the outbox row to the caller's transaction. With no mail transport configured
-(`MAIL_DROP_DIR`, by default `instance/mail/`), each message is written after its transaction
-commits as an `.eml` file readable by the developer's account only (mode 0600): the one place a
-development message's body can be read. A rolled-back message is never written.
+`queue_mail` adds the outbox row to the caller's transaction; `flask mail deliver` sends it over
+SMTP (portal/mail/delivery.py). With no SMTP configured (`SMTP_URL` unset: development), each
+message is also written after its transaction commits as an `.eml` file under `MAIL_DROP_DIR`
+(by default `instance/mail/`), readable by the developer's account only (mode 0600): the one place
+a development message's body can be read. A rolled-back message is never written. With SMTP
+configured nothing is written to disk, whatever `MAIL_DROP_DIR` says.
 """
 import logging
 import os
 import secrets
 from datetime import timezone
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, parseaddr
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..brands.settings import settings_for
 from ..extensions import db
 from ..models_base import utcnow
-from .models import MailOutbox
+from .models import QUEUED, MailOutbox
 
 log = logging.getLogger(__name__)
 
@@ -26,35 +31,110 @@ _PENDING = "mail_drop_pending"
 DEFAULT_FROM = "Guichet <no-reply@guichet.invalid>"
 
 
-def queue_mail(brand, to_email: str, subject: str, body: str, kind: str) -> MailOutbox:
-    """One message to one recipient, added to the current transaction (not committed)."""
-    mail = MailOutbox(brand_id=brand.id if brand is not None else None, to_email=to_email,
-                      subject=subject[:255], body=body, kind=kind, created_at=utcnow())
+def one_line(value) -> str:
+    """A header value on one line: every run of whitespace (CR and LF included) becomes one space,
+    so no value can start a header of its own (`Subject: Hi\\r\\nBcc: …`)."""
+    return " ".join(str(value).split())
+
+
+def queue_mail(brand, to_email: str, subject: str, body: str, kind: str, *, html: str | None = None,
+               language: str | None = None, in_reply_to: str | None = None, references: str | None = None,
+               reply_to: str | None = None, message_id: str | None = None) -> MailOutbox:
+    """One message to one recipient, added to the current transaction (not committed).
+
+    `message_id` ("<…@…>") is generated unless given (a caller threading replies may choose it);
+    `in_reply_to` and `references` thread it under earlier messages; `reply_to` is the address
+    replies go to. `html` is an alternative to the text `body`; `language` the recipient's."""
+    now = utcnow()
+    mail = MailOutbox(brand_id=brand.id if brand is not None else None, to_email=to_email.strip(),
+                      subject=one_line(subject)[:255], body=body, html=html, kind=kind,
+                      language=language, message_id=one_line(message_id or new_message_id())[:255],
+                      in_reply_to=_optional(in_reply_to, 255), references_header=_optional(references, None),
+                      reply_to=_optional(reply_to, 320), state=QUEUED, attempts=0,
+                      next_attempt_at=now, created_at=now)
     db.session.add(mail)
     drop_dir = current_app.config.get("MAIL_DROP_DIR")
-    if drop_dir:
+    if drop_dir and not current_app.config.get("SMTP_URL"):
         name = f"{mail.created_at:%Y%m%d-%H%M%S}-{kind}-{secrets.token_hex(4)}.eml"
         try:
-            content = bytes(as_message(mail))
-        except (ValueError, TypeError, UnicodeError):  # the outbox row stands; the file is a convenience
+            content = bytes(as_message(mail, sender_for(brand)))
+        except (ValueError, TypeError, UnicodeError, IndexError):  # the row stands; the file is a convenience
             log.warning("development mail %s to one recipient could not be written as .eml", kind)
         else:
             db.session().info.setdefault(_PENDING, []).append((os.path.join(drop_dir, name), content))
     return mail
 
 
-def as_message(mail: MailOutbox, sender: str = DEFAULT_FROM) -> EmailMessage:
+def _optional(value: str | None, limit: int | None) -> str | None:
+    if value is None:
+        return None
+    text = one_line(value)
+    return (text[:limit] if limit else text) or None
+
+
+def new_message_id() -> str:
+    """A unique Message-ID on the host people reach Guichet at (`BASE_URL`)."""
+    host = urlsplit(current_app.config.get("BASE_URL") or "").hostname or "guichet.invalid"
+    return f"<{secrets.token_hex(16)}@{host}>"
+
+
+def default_sender() -> str:
+    return one_line(current_app.config.get("MAIL_FROM") or DEFAULT_FROM)
+
+
+def sender_for(brand) -> str:
+    """The From of a brand's messages: its sender name and address (brand settings) when set,
+    else `MAIL_FROM` (`GUICHET_MAIL_FROM`), else DEFAULT_FROM. A brand with only a name sends
+    under that name from the default address; one with only an address under the brand's name."""
+    default = default_sender()
+    if brand is None:
+        return default
+    settings = settings_for(brand)  # a Brand, or a row with its name and settings
+    name, address = one_line(settings.mail_from_name), one_line(settings.mail_from_address)
+    if not name and not address:
+        return default
+    default_name, default_address = parseaddr(default)
+    if not address:
+        address = default_address
+    if not name:
+        name = one_line(brand.name) if settings.mail_from_address else default_name
+    return formataddr((name, address))
+
+
+def as_message(mail: MailOutbox, sender: str | None = None) -> EmailMessage:
+    """The message as it is sent: headers (each on one line) and the text body, with the HTML
+    alternative when there is one. Raises ValueError (or IndexError, from the address parser)
+    when an address cannot be written."""
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = mail.to_email
-    # A header may not carry a line break (a brand name typed with one must not fail the request).
-    message["Subject"] = " ".join(mail.subject.split())
+    message["From"] = one_line(sender or DEFAULT_FROM)
+    message["To"] = _address(mail.to_email)
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = format_datetime(mail.created_at.replace(tzinfo=timezone.utc))
-    message["Message-ID"] = make_msgid(domain="guichet.invalid")
+    message["Message-ID"] = one_line(mail.message_id or "") or f"<{secrets.token_hex(16)}@guichet.invalid>"
+    if mail.in_reply_to:
+        message["In-Reply-To"] = one_line(mail.in_reply_to)
+    if mail.references_header:
+        message["References"] = one_line(mail.references_header)
+    if mail.reply_to:
+        message["Reply-To"] = one_line(mail.reply_to)
     message["Auto-Submitted"] = "auto-generated"
-    message["X-Guichet-Kind"] = mail.kind
+    message["X-Auto-Response-Suppress"] = "All"  # no out-of-office answers to notifications
+    message["X-Guichet-Kind"] = one_line(mail.kind)
     message.set_content(mail.body)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+    if mail.language:  # after the content: set_content() clears the Content-* headers
+        message["Content-Language"] = one_line(mail.language)
     return message
+
+
+def _address(email: str) -> Address:
+    """The recipient as one address, or ValueError: never a list, a group or a second header."""
+    text = (email or "").strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain or any(c.isspace() or c in '<>,;:"()[]\\' for c in text):
+        raise ValueError("not a single e-mail address")
+    return Address(addr_spec=text)
 
 
 def _write_drop(path: str, content: bytes) -> None:
