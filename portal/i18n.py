@@ -3,7 +3,6 @@ Accept-Language. Also the `flask translate` commands wrapping pybabel."""
 import os
 import subprocess
 import sys
-from functools import lru_cache
 
 import click
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, session
@@ -35,11 +34,12 @@ def select_locale() -> str:
 
 
 # Each render's translations, read once by portal.templating's context processor (so under any
-# force_locale): Flask-Babel's own lookup walks the request context four times per string, and a
-# ticket page translates ~200. The render's context gets `_` bound to them (render_gettext); the
-# global `_` (templates rendered without the page's context: imported macros, cached fragments)
-# reads them from `g`. Neither takes the context: Jinja copies the whole context on every call
-# of a `pass_context` callable made after a `{% set %}` in a block.
+# force_locale) and kept on `g`: Flask-Babel's own lookup walks the request context four times per
+# string, and a ticket page translates ~200. Templates have one set of gettext functions, below:
+# Jinja's newstyle gettext (the translation is a format string, its variables escaped), reading
+# those translations. They take the eval context, never the context: Jinja copies the whole
+# context on every call of a `pass_context` callable made after a `{% set %}` in a block.
+# Imported macros and cached fragments, rendered without the page's context, use the same ones.
 RENDER_TRANSLATIONS = "_render_translations"
 
 
@@ -52,40 +52,43 @@ def template_translations():
     return g.get(RENDER_TRANSLATIONS) or get_translations()
 
 
-def _newstyle_gettext(eval_ctx, translations, string: str, variables: dict) -> str:
-    """Jinja's newstyle gettext: the translation is markup when autoescaping, and always a
-    format string whose variables are escaped."""
-    translated = translations.ugettext(string)
+def _formatted(eval_ctx, translated: str, variables: dict) -> str:
+    """Markup when autoescaping, and always a format string whose variables are escaped."""
     if eval_ctx.autoescape:
         translated = Markup(translated)
     return translated % variables
 
 
 @pass_eval_context
-def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
-    return _newstyle_gettext(eval_ctx, template_translations(), string, variables)
+def template_gettext(eval_ctx, string: str, /, **variables) -> str:
+    return _formatted(eval_ctx, template_translations().ugettext(string), variables)
 
 
-@lru_cache(maxsize=16)
-def render_gettext(translations):
-    """Templates' `_` bound to one language's translations (one per language, kept)."""
-    @pass_eval_context
-    def gettext(eval_ctx, string: str, /, **variables) -> str:
-        return _newstyle_gettext(eval_ctx, translations, string, variables)
-    return gettext
+@pass_eval_context
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, /, **variables) -> str:
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, template_translations().ungettext(singular, plural, num), variables)
+
+
+@pass_eval_context
+def template_pgettext(eval_ctx, context: str, string: str, /, **variables) -> str:
+    variables.setdefault("context", context)
+    return _formatted(eval_ctx, template_translations().upgettext(context, string), variables)
+
+
+@pass_eval_context
+def template_npgettext(eval_ctx, context: str, singular: str, plural: str, num: int, /, **variables) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    return _formatted(eval_ctx, template_translations().unpgettext(context, singular, plural, num), variables)
 
 
 def install_template_gettext(app) -> None:
-    """Templates' `_` and `gettext` read the render's translations without the context; the
-    rarer plural and context forms keep Flask-Babel's lookup (newstyle, as Flask-Babel installs)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: template_translations().ugettext(s),  # replaced below by one without context
-        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
-        pgettext=lambda c, s: get_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
-    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+    """Templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext` (what `{% trans %}` blocks
+    call too), in place of the ones Flask-Babel installed (after babel.init_app)."""
+    app.jinja_env.newstyle_gettext = True  # `{% trans %}` hands its variables to the functions
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
+                                 pgettext=template_pgettext, npgettext=template_npgettext)
 
 
 def swap_locale_in_path(path: str, locale: str) -> str:
@@ -99,7 +102,6 @@ def swap_locale_in_path(path: str, locale: str) -> str:
 @bp.post("/locale")
 def switch_locale():
     """The language switch of pages without a locale in their URL: remembered as a preference."""
-    from .extensions import db
 
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
@@ -109,7 +111,6 @@ def switch_locale():
     session["locale"] = locale
     if current_user.is_authenticated:
         current_user.locale = locale
-        db.session.commit()
     target = safe_local_target(request.form.get("next"), "/")
     return redirect(swap_locale_in_path(target, locale))
 

@@ -2,8 +2,6 @@
 lines. Templates call these as functions (registered in portal.templating): a Python lookup
 translates one string, where a Jinja macro per label cost several times more on long threads.
 """
-from functools import lru_cache, partial
-
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
@@ -104,19 +102,14 @@ def event_value(field: str, value, translations=None) -> str:
 
 
 def _for_templates(function):
-    """The label function as templates call it outside a page's context (imported macros): with
-    the render's translations, read from `g`."""
+    """The label function as templates call it: with the render's translations (portal.i18n), so
+    pages, imported macros and cached fragments share one set of functions."""
     def in_template(*args):
         return function(*args, translations=template_translations())
+    in_template.__name__ = function.__name__
     return in_template
 
 
 LABEL_FUNCTIONS = (status_text, status_label, request_status_text, request_status_label, priority_label,
                    type_label, channel_label, event_field, event_value)
 TEMPLATE_FUNCTIONS = {function.__name__: _for_templates(function) for function in LABEL_FUNCTIONS}
-
-
-@lru_cache(maxsize=16)
-def labels_in(translations) -> dict:
-    """The label functions bound to one language's translations, for a page's context."""
-    return {function.__name__: partial(function, translations=translations) for function in LABEL_FUNCTIONS}

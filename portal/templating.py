@@ -1,7 +1,9 @@
 """What every template can use: brand, header links (policy decides), language, dates, linkify."""
 import re
+import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import UTC
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -16,8 +18,8 @@ from markupsafe import Markup, escape
 
 from . import policy
 from .brands.resolver import brand_url_defaults
-from .i18n import remember_render_translations, render_gettext
-from .labels import TEMPLATE_FUNCTIONS, labels_in
+from .i18n import remember_render_translations
+from .labels import TEMPLATE_FUNCTIONS
 
 
 def _can_use_workspace() -> bool:
@@ -81,12 +83,12 @@ def _workspace_links():
         return []
     links = []
     if policy.can_search_users(current_user, brand):
-        links.append((_("Find users"), template_url_for("search.users")))
+        links.append((_("Find users"), cached_url_for("search.users")))
     if policy.assist_allowed(current_user, brand, policy.USE_ASSIST):
-        links.append((_("Assisted service"), template_url_for("assist.panel")))
+        links.append((_("Assisted service"), cached_url_for("assist.panel")))
     if policy.assist_allowed(current_user, brand, policy.VIEW_REPORTS):
-        links.append((_("Interaction log"), template_url_for("assist.interactions")))
-        links.append((_("Dashboards"), template_url_for("assist.dashboards")))
+        links.append((_("Interaction log"), cached_url_for("assist.interactions")))
+        links.append((_("Dashboards"), cached_url_for("assist.dashboards")))
     return links
 
 
@@ -156,6 +158,64 @@ def _datetime_filter(context, value, fmt: str = "medium") -> str:
     return format_datetime_cached(value, fmt, context.get("_locale_and_zone"))
 
 
+class ByteBoundedLRU:
+    """A least-recently-used map bounded by the bytes its entries hold, as the caller counts them
+    (text_bytes below). Invariant: `bytes` is the sum of the kept entries' sizes and never exceeds
+    `max_bytes`; an entry larger than `largest_entry` (a fraction of the bound) is never kept, so
+    one huge row cannot push out thousands of others. A hit makes its entry the most recent.
+    Thread-safe; per worker process."""
+
+    def __init__(self, max_bytes: int, largest_entry: int | None = None):
+        self.max_bytes = max_bytes
+        self.largest_entry = max_bytes // 32 if largest_entry is None else largest_entry
+        self.bytes = 0
+        self._entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()  # oldest first
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        """The value kept for `key`, or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: Hashable, value, size: int) -> None:
+        """Keep `value` (not None) as the most recent entry, evicting the least recent ones until
+        the bound holds again; too large a value is not kept."""
+        if size > self.largest_entry:
+            return
+        with self._lock:
+            replaced = self._entries.pop(key, None)
+            if replaced is not None:
+                self.bytes -= replaced[1]
+            self._entries[key] = (value, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _key, (_value, evicted) = self._entries.popitem(last=False)
+                self.bytes -= evicted
+
+    def keys(self) -> list:
+        """The kept keys, least recently used first."""
+        with self._lock:
+            return list(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+# What one entry costs besides its text (the key and row tuples, numbers and dates, the map's own
+# node), measured with tracemalloc: ~300 bytes for a comment row, ~480 for a link.
+ENTRY_OVERHEAD = 512
+
+
+def text_bytes(*values) -> int:
+    """An entry's size for ByteBoundedLRU: the memory of its text values (a comment's body can
+    be 32,000 characters) plus ENTRY_OVERHEAD."""
+    return ENTRY_OVERHEAD + sum(sys.getsizeof(value) for value in values if isinstance(value, str))
+
+
 @pass_context
 def _cached_fragment(context, row, template_name: str) -> Markup:
     """A thread row rendered by a small template, cached by its values: a comment never changes
@@ -164,23 +224,19 @@ def _cached_fragment(context, row, template_name: str) -> Markup:
     locale, zone = context.get("_locale_and_zone") or _locale_and_zone()
     # Keyed by the values as a plain tuple (comparing SQLAlchemy rows costs ~15 µs each); each
     # fragment template is fed rows of one shape, so the values say everything.
-    key = (template_name, tuple(row), locale, str(zone))
-    with _FRAGMENTS_LOCK:
-        html = _FRAGMENTS.get(key)
-        if html is not None:
-            _FRAGMENTS.move_to_end(key)  # least recently used goes first
-            return html
-    html = Markup(current_app.jinja_env.get_template(template_name).render(c=row))
-    with _FRAGMENTS_LOCK:
-        _FRAGMENTS[key] = html
-        if len(_FRAGMENTS) > FRAGMENT_CACHE_SIZE:
-            _FRAGMENTS.popitem(last=False)
+    values = tuple(row)
+    key = (template_name, values, locale, str(zone))
+    html = _FRAGMENTS.get(key)
+    if html is None:
+        html = Markup(current_app.jinja_env.get_template(template_name).render(c=row))
+        _FRAGMENTS.put(key, html, text_bytes(html, locale, key[3], *values))
     return html
 
 
-FRAGMENT_CACHE_SIZE = 10_000  # per worker: a few MB
-_FRAGMENTS: OrderedDict[tuple, Markup] = OrderedDict()
-_FRAGMENTS_LOCK = threading.Lock()
+# Per worker. The keys hold whole comment rows, so a count would not bound the memory: 10,000
+# rows with long bodies are hundreds of MB.
+FRAGMENT_CACHE_BYTES = 16 * 1024 * 1024
+_FRAGMENTS = ByteBoundedLRU(FRAGMENT_CACHE_BYTES)
 
 
 def option_tags(choices, chosen) -> Markup:
@@ -206,29 +262,27 @@ def _option_tags(choices: tuple) -> tuple[tuple, dict]:
     return tuple(tags), position
 
 
-URLS_KEPT = 10_000  # per app and worker
+URL_CACHE_BYTES = 4 * 1024 * 1024  # per app and worker: ~7,000 links of ~560 bytes
 
 
-def template_url_for(endpoint: str, **values) -> str:
-    """Flask's url_for for templates, remembered per app for plain links: a page builds some
+def cached_url_for(endpoint: str, **values) -> str:
+    """Flask's url_for, remembered per app for plain links (templates call it by this name; Flask's
+    own `url_for` stays, for bootstrap-flask's macros and anything else): a page builds some
     thirty URLs at ~10 µs each, and one depends only on the endpoint, its values, what the URL
     defaults fill in (brands.resolver.brand_url_defaults) and the mount point. Relative
     endpoints, options (`_external`, `_anchor`…) and unhashable values go straight to Flask."""
     if not has_request_context() or endpoint.startswith(".") or any(key.startswith("_") for key in values):
         return url_for(endpoint, **values)
-    app = current_app._get_current_object()
+    urls = current_app.extensions["cached_urls"]
     try:
         key = (request.script_root, endpoint, tuple(brand_url_defaults(endpoint, values).items()),
                tuple((name, type(value), value) for name, value in values.items()))
-        urls = app.extensions.setdefault("template_urls", {})
         url = urls.get(key)
     except TypeError:  # a value that cannot be a key
         return url_for(endpoint, **values)
     if url is None:
         url = url_for(endpoint, **values)
-        if len(urls) >= URLS_KEPT:
-            urls.clear()
-        urls[key] = url
+        urls.put(key, url, text_bytes(url, *values.values()))
     return url
 
 
@@ -254,12 +308,8 @@ def _known_name(user) -> str:
 def register(app):
     @app.context_processor
     def inject():
-        translations = get_translations()
-        remember_render_translations(translations)
+        remember_render_translations(get_translations())  # for the gettext and label functions
         return {
-            **labels_in(translations),
-            "_": render_gettext(translations),
-            "gettext": render_gettext(translations),
             "current_brand": g.get("brand"),
             "brand_settings": g.get("brand_settings"),
             "can_use_workspace": _can_use_workspace,
@@ -272,7 +322,8 @@ def register(app):
             "_locale_and_zone": _locale_and_zone(),
         }
 
-    app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, url_for=template_url_for,
+    app.extensions["cached_urls"] = ByteBoundedLRU(URL_CACHE_BYTES)
+    app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, cached_url_for=cached_url_for,
                                 bootstrap_tags=bootstrap_tags)
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["known_name"] = _known_name
