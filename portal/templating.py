@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from . import policy
 from .brands.resolver import brand_url_defaults
-from .i18n import remember_render_translations
+from .i18n import forget_render_translations, remember_render_translations
 from .labels import TEMPLATE_FUNCTIONS
 
 
@@ -322,6 +322,7 @@ def register(app):
             "_locale_and_zone": _locale_and_zone(),
         }
 
+    app.teardown_appcontext(forget_render_translations)
     app.extensions["cached_urls"] = ByteBoundedLRU(URL_CACHE_BYTES)
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, cached_url_for=cached_url_for,
                                 bootstrap_tags=bootstrap_tags)

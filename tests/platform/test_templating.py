@@ -99,3 +99,10 @@ def test_an_entry_counts_its_text():
     body = "x" * 32_000
     assert text_bytes(body, 7, None) > 32_000
     assert text_bytes("é" * 1_000) > text_bytes("e" * 1_000)  # wider characters take more memory
+
+
+def test_a_render_language_never_outlives_its_app_context(app):
+    with app.app_context(), app.test_request_context("/"), force_locale("fr"):
+        assert render_template_string("{{ _('Closed') }}") == "Clos"
+    with app.app_context(), app.test_request_context("/"), force_locale("en"):
+        assert app.jinja_env.from_string("{{ _('Closed') }}").render() == "Closed"  # no page render in between
