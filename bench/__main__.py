@@ -1,4 +1,5 @@
-"""Run the benchmarks: `python -m bench [--quick] [helpcentre] [agent]` (all of them by default).
+"""Run the benchmarks: `python -m bench [--quick] [helpcentre] [agent]` (all of them by default);
+`python -m bench mail [--messages N]` measures mail delivery (bench/mail.py).
 
 Seeds once (cached under bench/out/), captures each page's SQL in-process, then serves the app
 and the baseline with gunicorn and prints one table per benchmark. Never part of `make test`.
@@ -17,6 +18,11 @@ _NAMES_ONLY = {"brand_slug": "", "requester_id": 0, "agent_id": 0, "thread_ticke
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["mail"]:  # `python -m bench mail`: its own run (no seed, no pages), bench/mail.py
+        from . import mail
+
+        return mail.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scale (20k requests), short runs")
     parser.add_argument("--page", action="append", default=[], metavar="NAME",

@@ -131,7 +131,8 @@ def _mail_sender(key: str, text: str) -> str:
         from email_validator import EmailNotValidError, validate_email
 
         try:
-            text = validate_email(text, check_deliverability=False, test_environment=True).normalized
+            text = validate_email(text, check_deliverability=False, test_environment=True,
+                                  allow_smtputf8=False).normalized
         except EmailNotValidError:
             raise SettingError(f"{key}: {text!r} is not an e-mail address") from None
     return text

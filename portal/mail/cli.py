@@ -68,7 +68,8 @@ def list_command(state, limit):
 def show_command(mail_id):
     """Print one message as it is (or would be) sent, then its delivery state."""
     from ..brands.models import Brand
-    from .outbox import as_message, sender_for
+    from .compose import compose
+    from .outbox import sender_for
 
     with read_connection() as conn:
         row = conn.execute(select(OUTBOX).where(OUTBOX.c.id == mail_id)).first()
@@ -79,7 +80,7 @@ def show_command(mail_id):
         raise click.ClickException(f"No message {mail_id}.")
     sender = sender_for(brand)
     try:
-        text = as_message(row, sender).as_string()
+        text = compose(row, sender).decode("ascii")
     except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
         raise click.ClickException(f"Message {mail_id} cannot be written (its address?).") from None
     click.echo(text)

@@ -24,14 +24,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from email import policy as email_policy
-from email.utils import parseaddr
 from functools import cache
 from types import SimpleNamespace
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from ..auth.models import User
 from ..brands.models import Brand
@@ -39,7 +37,8 @@ from ..database import write_connection
 from ..extensions import db
 from ..models_base import utcnow
 from .models import DROPPED, FAILED, QUEUED, SENDING, SENT, MailOutbox
-from .outbox import as_message, one_line, sender_for
+from .compose import compose, one_line, sender_address
+from .outbox import sender_for
 
 log = logging.getLogger(__name__)
 OUTBOX = MailOutbox.__table__
@@ -303,12 +302,20 @@ def claim(owner: str, options: Options) -> tuple[list, dict, set]:
     return rows, brands, {email.lower() for email in inactive}
 
 
+@cache
+def _finish_statement(names: tuple[str, ...]):
+    """The UPDATE recording an outcome, built once per set of columns (then only parameters vary)."""
+    return update(OUTBOX).where(
+        OUTBOX.c.id == bindparam("mail_id"), OUTBOX.c.lease_owner == bindparam("owner"), OUTBOX.c.state == SENDING,
+    ).values(lease_owner=None, lease_until=None, **{name: bindparam(f"new_{name}") for name in names})
+
+
 def _finish(owner: str, mail_id: int, **values) -> bool:
     """Record what became of a message, if its lease is still this worker's."""
+    statement = _finish_statement(tuple(sorted(values)))
     with write_connection() as conn:
-        result = conn.execute(update(OUTBOX).where(
-            OUTBOX.c.id == mail_id, OUTBOX.c.lease_owner == owner, OUTBOX.c.state == SENDING,
-        ).values(lease_owner=None, lease_until=None, **values))
+        result = conn.execute(statement, {"mail_id": mail_id, "owner": owner,
+                                          **{f"new_{name}": value for name, value in values.items()}})
     if result.rowcount != 1:
         log.warning("mail %s: the lease was lost before its outcome was written", mail_id)
     return result.rowcount == 1
@@ -364,13 +371,13 @@ def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts
                 senders[row.brand_id] = sender_for(brands.get(row.brand_id))
             sender = senders[row.brand_id]
             try:
-                data = as_message(row, sender).as_bytes(policy=email_policy.SMTP)
+                data, envelope_sender = compose(row, sender), sender_address(sender)
             except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
                 _finish(owner, row.id, state=FAILED, last_error="the message could not be written (address?)")
                 counts.failed += 1
                 continue
             try:
-                transport.send(parseaddr(sender)[1], row.to_email.strip(), data)
+                transport.send(envelope_sender, row.to_email.strip(), data)
             except ConnectionFailure as failure:
                 # The server is unreachable: this message and the rest of the batch wait.
                 for waiting in rows[index:]:

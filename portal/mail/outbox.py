@@ -10,10 +10,7 @@ configured nothing is written to disk, whatever `MAIL_DROP_DIR` says.
 import logging
 import os
 import secrets
-from datetime import timezone
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -23,18 +20,13 @@ from sqlalchemy.orm import Session
 from ..brands.settings import settings_for
 from ..extensions import db
 from ..models_base import utcnow
+from .compose import compose, one_line
 from .models import QUEUED, MailOutbox
 
 log = logging.getLogger(__name__)
 
 _PENDING = "mail_drop_pending"
 DEFAULT_FROM = "Guichet <no-reply@guichet.invalid>"
-
-
-def one_line(value) -> str:
-    """A header value on one line: every run of whitespace (CR and LF included) becomes one space,
-    so no value can start a header of its own (`Subject: Hi\\r\\nBcc: …`)."""
-    return " ".join(str(value).split())
 
 
 def queue_mail(brand, to_email: str, subject: str, body: str, kind: str, *, html: str | None = None,
@@ -57,7 +49,7 @@ def queue_mail(brand, to_email: str, subject: str, body: str, kind: str, *, html
     if drop_dir and not current_app.config.get("SMTP_URL"):
         name = f"{mail.created_at:%Y%m%d-%H%M%S}-{kind}-{secrets.token_hex(4)}.eml"
         try:
-            content = bytes(as_message(mail, sender_for(brand)))
+            content = compose(mail, sender_for(brand))
         except (ValueError, TypeError, UnicodeError, IndexError):  # the row stands; the file is a convenience
             log.warning("development mail %s to one recipient could not be written as .eml", kind)
         else:
@@ -99,42 +91,6 @@ def sender_for(brand) -> str:
     if not name:
         name = one_line(brand.name) if settings.mail_from_address else default_name
     return formataddr((name, address))
-
-
-def as_message(mail: MailOutbox, sender: str | None = None) -> EmailMessage:
-    """The message as it is sent: headers (each on one line) and the text body, with the HTML
-    alternative when there is one. Raises ValueError (or IndexError, from the address parser)
-    when an address cannot be written."""
-    message = EmailMessage()
-    message["From"] = one_line(sender or DEFAULT_FROM)
-    message["To"] = _address(mail.to_email)
-    message["Subject"] = one_line(mail.subject)
-    message["Date"] = format_datetime(mail.created_at.replace(tzinfo=timezone.utc))
-    message["Message-ID"] = one_line(mail.message_id or "") or f"<{secrets.token_hex(16)}@guichet.invalid>"
-    if mail.in_reply_to:
-        message["In-Reply-To"] = one_line(mail.in_reply_to)
-    if mail.references_header:
-        message["References"] = one_line(mail.references_header)
-    if mail.reply_to:
-        message["Reply-To"] = one_line(mail.reply_to)
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Auto-Response-Suppress"] = "All"  # no out-of-office answers to notifications
-    message["X-Guichet-Kind"] = one_line(mail.kind)
-    message.set_content(mail.body)
-    if mail.html:
-        message.add_alternative(mail.html, subtype="html")
-    if mail.language:  # after the content: set_content() clears the Content-* headers
-        message["Content-Language"] = one_line(mail.language)
-    return message
-
-
-def _address(email: str) -> Address:
-    """The recipient as one address, or ValueError: never a list, a group or a second header."""
-    text = (email or "").strip()
-    local, at, domain = text.rpartition("@")
-    if not at or not local or not domain or any(c.isspace() or c in '<>,;:"()[]\\' for c in text):
-        raise ValueError("not a single e-mail address")
-    return Address(addr_spec=text)
 
 
 def _write_drop(path: str, content: bytes) -> None:

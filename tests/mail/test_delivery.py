@@ -55,11 +55,31 @@ def test_a_message_arrives_with_its_headers_and_both_bodies(mail_app, smtp, make
     assert row.sent_at is not None
 
 
+def test_french_text_and_long_headers_arrive_intact(mail_app, smtp, make_brand):
+    brand = make_brand("acme", mail_from_name="Équipe d’assistance Acmé", mail_from_address="aide@acme.test")
+    subject = "Votre demande n°12 « Problème de facturation » a reçu une réponse — " + "très " * 20
+    body = "Bonjour Zoé,\n\nVoici la réponse : ça marche à présent.\n" + "é" * 300 + "\n.\nFin\n"
+    references = " ".join(f"<message-{n}@guichet.test>" for n in range(40))
+    _queue(brand, subject=subject, body=body, html="<p>Réponse : <b>ça marche</b></p>", references=references)
+    run_delivery()
+    [received] = smtp.recorder.received
+    assert max(len(line) for line in received.content.split(b"\r\n")) <= 998
+    message = received.message
+    assert message["Subject"] == " ".join(subject.split())
+    assert message["From"].addresses[0].display_name == "Équipe d’assistance Acmé"
+    assert message["From"].addresses[0].addr_spec == "aide@acme.test"
+    assert message["References"].split() == references.split()
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == body
+    assert "<b>ça marche</b>" in message.get_body(("html",)).get_content()
+
+
 def test_a_header_injection_adds_no_header_and_no_recipient(mail_app, smtp, make_brand):
     brand = make_brand("acme", mail_from_name="Acme\r\nBcc: name@evil.test")
-    _queue(brand, subject="Hello\r\nBcc: x@evil.test", reply_to="reply@acme.test\r\nBcc: y@evil.test",
-           in_reply_to="<a@b>\nBcc: z@evil.test")
-    run_delivery()
+    _queue(brand, subject="Hello\r\nBcc: x@evil.test", in_reply_to="<a@b>\nBcc: z@evil.test")
+    # A Reply-To that is not one address fails its message: it is never sent elsewhere.
+    bad = _queue(brand, to="bob@example.com", reply_to="reply@acme.test\r\nBcc: y@evil.test")
+    counts = run_delivery()
+    assert (counts.sent, counts.failed) == (1, 1) and _row(bad.id).state == "failed"
     [received] = smtp.recorder.received
     assert received.rcpt_tos == ["ada@example.com"]
     message = received.message
