@@ -61,3 +61,18 @@ def test_pages_are_bounded(app, client, login, make_brand, make_user):
     assert "user0@example.com" in second and "user100@example.com" not in second
     for wrong in ("0", "-1", "abc", "99999999999999999999999", "1e9"):
         assert client.get(f"/acme/admin/mail?page={wrong}").status_code == 200
+
+
+def test_the_sender_is_set_on_the_settings_page(app, client, login, make_brand, make_user):
+    acme = make_brand("acme")
+    login(acme, make_user(roles={acme: "admin"}))
+    page = client.get("/acme/admin/settings").get_data(as_text=True)
+    assert 'name="mail_from_name"' in page and 'name="mail_from_address"' in page
+    assert "E-mail sender address" in page
+    refused = client.post("/acme/admin/settings", data={"mail_from_address": "not an address"})
+    assert refused.status_code == 422
+    saved = client.post("/acme/admin/settings",
+                        data={"mail_from_name": "  Acme   Help ", "mail_from_address": "help@acme.test"})
+    assert saved.status_code == 302
+    db.session.refresh(acme)
+    assert (acme.settings["mail_from_name"], acme.settings["mail_from_address"]) == ("Acme Help", "help@acme.test")
