@@ -54,8 +54,11 @@ def test_imported_macros_speak_the_page_language(app):
 
 
 def test_templates_call_the_cached_url_for_and_flask_keeps_its_own(app):
-    assert app.jinja_env.globals["url_for"] is not app.jinja_env.globals["cached_url_for"]
+    assert app.jinja_env.globals["url_for"] == app.url_for  # bootstrap-flask's macros get Flask's
     with app.test_request_context("/"):
+        nav = render_template_string("{% from 'bootstrap5/nav.html' import render_nav_item %}"
+                                     "{{ render_nav_item('static', 'CSS', filename='x.css') }}")
+        assert f'href="{url_for("static", filename="x.css")}"' in nav
         assert render_template_string("{{ url_for('static', filename='x.css') }}") == url_for("static", filename="x.css")
         assert render_template_string("{{ cached_url_for('static', filename='x.css') }}") == url_for(
             "static", filename="x.css")
