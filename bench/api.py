@@ -51,6 +51,7 @@ def token_header(app, user_id: int) -> dict:
     with app.app_context():
         user = db.session.get(User, user_id)
         _token, secret = create_token(user, f"bench {time.time():.0f}")
+        db.session.commit()  # outside a request, the caller owns the transaction
         credentials = f"{user.email}/token:{secret}"
     return {"Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
 

@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .numbers import install_converters
     from .mail.outbox import install_hooks as install_mail_hooks
     from .security import add_security_headers
+    from .transaction import install as install_transaction_owner
 
     configure_engine(app)
     db.init_app(app)
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_value_preprocessor(pull_brand_values)
     app.url_defaults(add_brand_values)
     app.before_request(load_brand)
+    install_transaction_owner(app)  # first, so its after-request hook runs last
     app.after_request(add_security_headers)
     register_error_handlers(app)
     install_converters(app)  # before the blueprints: their <int:…> rules take the bounded converter

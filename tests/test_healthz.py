@@ -4,8 +4,9 @@ from sqlalchemy.exc import OperationalError
 
 from portal import create_app
 from portal.brands.models import RESERVED_SLUGS
-from portal.brands.services import BrandError, create_brand
+from portal.brands.services import create_brand
 from portal.extensions import db
+from portal.service_error import ServiceError
 
 
 def test_healthz_answers_ok_in_json(client):
@@ -29,7 +30,7 @@ def test_healthz_on_a_mapped_host_is_not_a_brand_page(app, client, make_brand):
 
 def test_healthz_is_a_reserved_brand_name(app):
     assert "healthz" in RESERVED_SLUGS
-    with pytest.raises(BrandError):
+    with pytest.raises(ServiceError):
         create_brand("healthz", "Health")
 
 

@@ -1,20 +1,10 @@
-"""What the admin views share: brand-scoped loading and one way to run a write."""
+"""What the admin views share: brand-scoped loading and showing a refusal on its form."""
 from flask import abort
 from sqlalchemy import func, select
 
 from ..brands import current_brand
-from ..errors import abort_with
 from ..extensions import db
-
-
-class AdminError(ValueError):
-    """A translated reason an admin change was refused; nothing of it is written."""
-
-    def __init__(self, message: str, status: int = 422, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.field = field
+from ..service_error import ServiceError
 
 
 def scoped_or_404(model, object_id, *options):
@@ -27,19 +17,9 @@ def scoped_or_404(model, object_id, *options):
     return obj
 
 
-def commit_or_abort(write, *args, **kwargs):
-    """Run one service call and commit it; on AdminError roll back and answer its status and message."""
-    try:
-        result = write(*args, **kwargs)
-    except AdminError as error:
-        db.session.rollback()
-        abort_with(error.status, error.message)
-    db.session.commit()
-    return result
-
-
 def submit(form, write):
-    """Validate a posted form, run write() and commit; a refusal is shown on the form, nothing written.
+    """Validate a posted form and run write(); a refusal is shown on the form (the transaction
+    owner then rolls back: nothing is written).
 
     Returns (status, result): status is None on success, else the HTTP status to re-render with.
     """
@@ -47,15 +27,13 @@ def submit(form, write):
         return 422, None
     try:
         result = write()
-    except AdminError as error:
-        db.session.rollback()
+    except ServiceError as error:
         field = getattr(form, error.field, None) if error.field else None
         if field is not None:
             field.errors = [*field.errors, error.message]
         else:
             form.form_errors.append(error.message)
         return error.status, None
-    db.session.commit()
     return None, result
 
 

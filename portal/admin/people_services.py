@@ -1,6 +1,6 @@
 """Members of a brand (roles, capabilities) and its groups (DESIGN §2); every write audited.
 
-Callers commit on success and roll back on AdminError, so a refused change writes nothing.
+Callers commit on success and roll back on ServiceError, so a refused change writes nothing.
 """
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
@@ -10,21 +10,22 @@ from .. import policy
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.invitations import member_or_invite, withdraw
-from ..auth.services import AccountError, add_membership, check_capabilities
+from ..auth.services import add_membership, check_capabilities
 from ..brands.models import ROLES, Group, GroupMember, Membership
 from ..extensions import db
-from .common import AdminError, apply_changes, name_taken
+from .common import apply_changes, name_taken
+from ..service_error import ServiceError
 
 # --- members -----------------------------------------------------------------------------------
 
 
 def _check_role(role: str, can_assist: bool, can_register_users: bool) -> None:
     if role not in ROLES:
-        raise AdminError(_("Choose a role from the list."), field="role")
+        raise ServiceError(422, _("Choose a role from the list."), field="role")
     try:
         check_capabilities(role, can_assist, can_register_users)
-    except AccountError as error:
-        raise AdminError(str(error), field="role") from None
+    except ServiceError as error:
+        raise ServiceError(422, str(error), field="role") from None
 
 
 def _keep_an_admin(brand, membership: Membership) -> None:
@@ -36,8 +37,8 @@ def _keep_an_admin(brand, membership: Membership) -> None:
         .with_for_update()
     ).all()
     if len(admins) <= 1:
-        raise AdminError(_("%(brand)s needs at least one admin: make someone else an admin first.",
-                           brand=brand.name), 409)
+        raise ServiceError(409, _("%(brand)s needs at least one admin: make someone else an admin first.",
+                           brand=brand.name))
 
 
 def _leave_groups(brand, user_id: int) -> list[int]:
@@ -60,10 +61,10 @@ def add_member(brand, *, email, name, role, can_assist=False, can_register_users
     try:
         user, member = member_or_invite(brand, email, actor=actor, role=role, can_assist=can_assist,
                                         can_register_users=can_register_users, name=name)
-    except AccountError as error:
-        raise AdminError(str(error), field=error.field or "email") from None
+    except ServiceError as error:
+        raise ServiceError(422, str(error), field=error.field or "email") from None
     if member:
-        raise AdminError(_("%(email)s is already a member of this brand.", email=user.email), 409, "email")
+        raise ServiceError(409, _("%(email)s is already a member of this brand.", email=user.email), field="email")
     return user
 
 
@@ -101,9 +102,9 @@ def remove_member(brand, membership: Membership) -> None:
 def _group_values(brand, group: Group | None, name, sensitive) -> dict:
     name = (name or "").strip()
     if not name:
-        raise AdminError(_("Enter a name."), field="name")
+        raise ServiceError(422, _("Enter a name."), field="name")
     if name_taken(Group, Group.name, brand, name, group.id if group else None):
-        raise AdminError(_("Another group already has this name."), 409, "name")
+        raise ServiceError(409, _("Another group already has this name."), field="name")
     return {"name": name, "sensitive": bool(sensitive)}
 
 
@@ -111,7 +112,7 @@ def _flush_name():
     try:
         db.session.flush()
     except IntegrityError:  # two admins naming groups the same at once
-        raise AdminError(_("Another group already has this name."), 409, "name") from None
+        raise ServiceError(409, _("Another group already has this name."), field="name") from None
 
 
 def create_group(brand, *, name, sensitive=False) -> Group:
@@ -133,9 +134,9 @@ def update_group(brand, group: Group, *, name, sensitive) -> dict:
 
 def add_group_member(brand, group: Group, membership: Membership, is_supervisor=False) -> GroupMember:
     if not policy.may_join_groups(membership.role):
-        raise AdminError(_("Only light agents, agents and admins can be in a group."), field="user_id")
+        raise ServiceError(422, _("Only light agents, agents and admins can be in a group."), field="user_id")
     if any(m.user_id == membership.user_id for m in group.members):
-        raise AdminError(_("This person is already in the group."), 409, "user_id")
+        raise ServiceError(409, _("This person is already in the group."), field="user_id")
     member = GroupMember(user_id=membership.user_id, is_supervisor=bool(is_supervisor))
     group.members.append(member)
     db.session.flush()
@@ -148,7 +149,7 @@ def group_member(group: Group, user_id: int) -> GroupMember:
     for member in group.members:
         if member.user_id == user_id:
             return member
-    raise AdminError(_("This person is not in the group."), 404)
+    raise ServiceError(404, _("This person is not in the group."))
 
 
 def remove_group_member(brand, group: Group, user_id: int) -> None:

@@ -14,7 +14,7 @@ from ..errors import abort_with
 from ..extensions import db
 from . import bp
 from . import people_services as services
-from .common import commit_or_abort, scoped_or_404, submit
+from .common import scoped_or_404, submit
 from .forms import ROLE_LABELS, AddGroupMemberForm, AddMemberForm, GroupForm, MemberForm, choices
 
 
@@ -55,7 +55,7 @@ def members():
 def withdraw_invitation(invitation_id):
     invitation = scoped_or_404(Invitation, invitation_id)
     email = invitation.email
-    commit_or_abort(services.withdraw_invitation, current_brand, invitation, current_user)
+    services.withdraw_invitation(current_brand, invitation, current_user)
     flash(_("The invitation to %(email)s was withdrawn.", email=email), "success")
     return redirect(url_for("admin.members"))
 
@@ -66,7 +66,7 @@ def update_member(membership_id):
     form = MemberForm()
     if not form.validate():
         abort_with(422, _first_error(form))
-    changed = commit_or_abort(services.update_member, current_brand, membership, role=form.role.data,
+    changed = services.update_member(current_brand, membership, role=form.role.data,
                               can_assist=form.can_assist.data, can_register_users=form.can_register_users.data)
     flash(_("%(name)s's role was saved.", name=membership.user.name) if changed else _("Nothing changed."),
           "success")
@@ -79,7 +79,7 @@ def update_member(membership_id):
 def remove_member(membership_id):
     membership = scoped_or_404(Membership, membership_id)
     name, user_id = membership.user.name, membership.user_id
-    commit_or_abort(services.remove_member, current_brand, membership)
+    services.remove_member(current_brand, membership)
     flash(_("%(name)s is no longer a member of this brand.", name=name), "success")
     if user_id == current_user.id:
         return redirect(url_for("helpcenter.home"))
@@ -148,7 +148,7 @@ def add_group_member(group_id):
     group = _load_group(group_id)
     form = AddGroupMemberForm()
     membership = _brand_membership_of(form.user_id.data)
-    commit_or_abort(services.add_group_member, current_brand, group, membership, form.is_supervisor.data)
+    services.add_group_member(current_brand, group, membership, form.is_supervisor.data)
     flash(_("%(name)s was added to the group.", name=membership.user.name), "success")
     return redirect(url_for("admin.group", group_id=group_id))
 
@@ -156,7 +156,7 @@ def add_group_member(group_id):
 @bp.post("/groups/<int:group_id>/members/<int:user_id>/remove")
 def remove_group_member(group_id, user_id):
     group = _load_group(group_id)
-    commit_or_abort(services.remove_group_member, current_brand, group, user_id)
+    services.remove_group_member(current_brand, group, user_id)
     flash(_("Removed from the group."), "success")
     return redirect(url_for("admin.group", group_id=group_id))
 
@@ -164,6 +164,6 @@ def remove_group_member(group_id, user_id):
 @bp.post("/groups/<int:group_id>/members/<int:user_id>/supervisor")
 def set_supervisor(group_id, user_id):
     group = _load_group(group_id)
-    commit_or_abort(services.set_supervisor, current_brand, group, user_id, request.form.get("is_supervisor") == "1")
+    services.set_supervisor(current_brand, group, user_id, request.form.get("is_supervisor") == "1")
     flash(_("Group saved."), "success")
     return redirect(url_for("admin.group", group_id=group_id))

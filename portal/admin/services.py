@@ -1,6 +1,6 @@
 """Brand settings and the audit log, for admins. Every change is audited (who, old, new).
 
-Callers commit on success and roll back on AdminError, so a refused change writes nothing.
+Callers commit on success and roll back on ServiceError, so a refused change writes nothing.
 """
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,19 +10,19 @@ from ..auth.models import User
 from ..brands.services import change_settings
 from ..brands.settings import SETTINGS, Setting, SettingError, coerce, settings_for
 from ..extensions import db
-from .common import AdminError
+from .common import ServiceError
 
 _BOOL_WORDS = {"1": True, "true": True, "on": True, "yes": True,
                "0": False, "false": False, "off": False, "no": False, "": False}
 
 
 def _parse_setting(setting: Setting, values: list[str]):
-    """One posted setting (all values sent under its name) to its typed value, or AdminError."""
+    """One posted setting (all values sent under its name) to its typed value, or ServiceError."""
     key = setting.key
     last = values[-1].strip() if values else ""
     if setting.kind is bool:
         if last.lower() not in _BOOL_WORDS:
-            raise AdminError(_("“%(key)s” must be on or off.", key=key), field=key)
+            raise ServiceError(422, _("“%(key)s” must be on or off.", key=key), field=key)
         return _BOOL_WORDS[last.lower()]
     if setting.kind is int:
         try:
@@ -30,7 +30,7 @@ def _parse_setting(setting: Setting, values: list[str]):
         except ValueError:
             number = None
         if number is None or not setting.minimum <= number <= setting.maximum:
-            raise AdminError(_("“%(key)s” must be a whole number from %(minimum)d to %(maximum)d.",
+            raise ServiceError(422, _("“%(key)s” must be a whole number from %(minimum)d to %(maximum)d.",
                                key=key, minimum=setting.minimum, maximum=setting.maximum), field=key)
         return number
     if setting.kind is list:
@@ -39,16 +39,15 @@ def _parse_setting(setting: Setting, values: list[str]):
                     if item.strip()]
         items = [value.strip() for value in values if value.strip()]
         if not items or any(item not in setting.choices for item in items):
-            raise AdminError(_("“%(key)s”: choose at least one of %(choices)s.",
+            raise ServiceError(422, _("“%(key)s”: choose at least one of %(choices)s.",
                                key=key, choices=", ".join(setting.choices)), field=key)
         return list(dict.fromkeys(items))
     if setting.choices is not None and last not in setting.choices:
-        raise AdminError(_("“%(key)s”: choose one of %(choices)s.", key=key, choices=", ".join(setting.choices)),
-                         field=key)
+        raise ServiceError(422, _("“%(key)s”: choose one of %(choices)s.", key=key, choices=", ".join(setting.choices)), field=key)
     try:
         return coerce(key, last)
     except SettingError:
-        raise AdminError(_("“%(key)s”: this value is not valid.", key=key), field=key) from None
+        raise ServiceError(422, _("“%(key)s”: this value is not valid.", key=key), field=key) from None
 
 
 def update_settings(brand, posted: dict[str, list[str]]) -> dict[str, tuple]:
@@ -58,17 +57,16 @@ def update_settings(brand, posted: dict[str, list[str]]) -> dict[str, tuple]:
     """
     unknown = sorted(key for key in posted if key not in SETTINGS)
     if unknown:
-        raise AdminError(_("Unknown setting: %(keys)s.", keys=", ".join(unknown)))
+        raise ServiceError(422, _("Unknown setting: %(keys)s.", keys=", ".join(unknown)))
     changes = {key: _parse_setting(SETTINGS[key], values) for key, values in posted.items()}
     current = settings_for(brand)
     locales = changes.get("locales", current.locales)
     if changes.get("default_locale", current.default_locale) not in locales:
-        raise AdminError(_("The default language must be one of the help-centre languages."),
-                         field="default_locale")
+        raise ServiceError(422, _("The default language must be one of the help-centre languages."), field="default_locale")
     try:
         return change_settings(brand, changes)
     except SettingError:  # parsing above is stricter; this is a safety net, never a 500
-        raise AdminError(_("Some settings are not valid.")) from None
+        raise ServiceError(422, _("Some settings are not valid.")) from None
 
 
 def audit_page(brand, page: int, per_page: int = 50):

@@ -1,6 +1,6 @@
 """Ticket forms, ticket fields, their assignment and conditions (DESIGN §4); every write audited.
 
-Callers commit on success and roll back on AdminError, so a refused change writes nothing.
+Callers commit on success and roll back on ServiceError, so a refused change writes nothing.
 """
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..extensions import db
 from ..tickets.models import AUDIENCES, FIELD_TYPES, PORTAL_ACCESS, FieldCondition, FormField, TicketField, TicketForm
-from .common import AdminError, apply_changes, name_taken
+from .common import apply_changes, name_taken
+from ..service_error import ServiceError
 
 TYPES_WITH_OPTIONS = ("dropdown", "multiselect")
 MAX_OPTION_LENGTH = 200  # FieldCondition.parent_value holds one option
@@ -17,7 +18,7 @@ MAX_OPTION_LENGTH = 200  # FieldCondition.parent_value holds one option
 def move_in_list(items: list, item, direction: str) -> bool:
     """Swap item with its neighbour and renumber positions 0..n-1 (which also mends ties)."""
     if direction not in ("up", "down"):
-        raise AdminError(_("Choose up or down."), 400)
+        raise ServiceError(400, _("Choose up or down."))
     items = list(items)
     index = items.index(item)
     target = index - 1 if direction == "up" else index + 1
@@ -34,9 +35,9 @@ def move_in_list(items: list, item, direction: str) -> bool:
 def _form_values(brand, form: TicketForm | None, name, end_user_visible, active, default_group) -> dict:
     name = (name or "").strip()
     if not name:
-        raise AdminError(_("Enter a name."), field="name")
+        raise ServiceError(422, _("Enter a name."), field="name")
     if name_taken(TicketForm, TicketForm.name, brand, name, form.id if form else None):
-        raise AdminError(_("Another form already has this name."), 409, "name")
+        raise ServiceError(409, _("Another form already has this name."), field="name")
     return {"name": name, "end_user_visible": bool(end_user_visible), "active": bool(active),
             "default_group_id": default_group.id if default_group else None}
 
@@ -86,11 +87,11 @@ def clean_options(field_type: str, text: str) -> list[str]:
         return []
     options = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if not options:
-        raise AdminError(_("A dropdown or multi-select needs at least one option, one per line."), field="options")
+        raise ServiceError(422, _("A dropdown or multi-select needs at least one option, one per line."), field="options")
     if len(set(options)) != len(options):
-        raise AdminError(_("Each option must be different."), field="options")
+        raise ServiceError(422, _("Each option must be different."), field="options")
     if any(len(option) > MAX_OPTION_LENGTH for option in options):
-        raise AdminError(_("An option may have at most %(n)d characters.", n=MAX_OPTION_LENGTH), field="options")
+        raise ServiceError(422, _("An option may have at most %(n)d characters.", n=MAX_OPTION_LENGTH), field="options")
     return options
 
 
@@ -98,16 +99,15 @@ def _field_values(brand, field: TicketField | None, *, title, field_type, option
                   required_in_portal, required_to_solve, active) -> dict:
     title = (title or "").strip()
     if not title:
-        raise AdminError(_("Enter a title."), field="title")
+        raise ServiceError(422, _("Enter a title."), field="title")
     if field_type not in FIELD_TYPES:
-        raise AdminError(_("Choose a field type from the list."), field="field_type")
+        raise ServiceError(422, _("Choose a field type from the list."), field="field_type")
     if portal_access not in PORTAL_ACCESS:
-        raise AdminError(_("Choose who may see the field in the help centre."), field="portal_access")
+        raise ServiceError(422, _("Choose who may see the field in the help centre."), field="portal_access")
     if required_in_portal and portal_access != "editable":
-        raise AdminError(_("Only a field end users can edit may be required in the help centre."),
-                         field="required_in_portal")
+        raise ServiceError(422, _("Only a field end users can edit may be required in the help centre."), field="required_in_portal")
     if name_taken(TicketField, TicketField.title, brand, title, field.id if field else None):
-        raise AdminError(_("Another field already has this title."), 409, "title")
+        raise ServiceError(409, _("Another field already has this title."), field="title")
     return {"title": title, "field_type": field_type, "options": clean_options(field_type, options),
             "portal_access": portal_access, "required_in_portal": bool(required_in_portal),
             "required_to_solve": bool(required_to_solve), "active": bool(active)}
@@ -129,8 +129,8 @@ def update_ticket_field(brand, field: TicketField, **values) -> dict:
                                   .where(FieldCondition.parent_field_id == field.id)).all()
         missing = sorted(set(used) - set(values["options"]))
         if missing:
-            raise AdminError(_("Conditions use these values, keep them as options or remove the conditions "
-                               "first: %(values)s.", values=", ".join(missing)), 409, "options")
+            raise ServiceError(409, _("Conditions use these values, keep them as options or remove the conditions "
+                               "first: %(values)s.", values=", ".join(missing)), field="options")
     changes = apply_changes(field, values)
     if changes:
         record("ticket_field.update", brand=brand, obj=field, changes=changes)
@@ -141,7 +141,7 @@ def update_ticket_field(brand, field: TicketField, **values) -> dict:
 
 def add_field_to_form(brand, form: TicketForm, field: TicketField) -> FormField:
     if any(ff.field_id == field.id for ff in form.form_fields):
-        raise AdminError(_("This field is already on the form."), 409)
+        raise ServiceError(409, _("This field is already on the form."))
     form_field = FormField(field_id=field.id, position=len(form.form_fields))
     form.form_fields.append(form_field)
     db.session.flush()
@@ -153,7 +153,7 @@ def _form_field(form: TicketForm, field: TicketField) -> FormField:
     for form_field in form.form_fields:
         if form_field.field_id == field.id:
             return form_field
-    raise AdminError(_("This field is not on the form."), 404)
+    raise ServiceError(404, _("This field is not on the form."))
 
 
 def remove_field_from_form(brand, form: TicketForm, field: TicketField) -> None:
@@ -200,22 +200,22 @@ def add_condition(brand, form: TicketForm, *, parent: TicketField, value: str, c
     """Show child only when parent has value, for one audience (end users or agents)."""
     value = (value or "").strip()
     if audience not in AUDIENCES:
-        raise AdminError(_("Choose whether the condition applies to end users or agents."), field="audience")
+        raise ServiceError(422, _("Choose whether the condition applies to end users or agents."), field="audience")
     on_form = {ff.field_id for ff in form.form_fields}
     if parent.id not in on_form or child.id not in on_form:
-        raise AdminError(_("Both fields of a condition must be on this form."))
+        raise ServiceError(422, _("Both fields of a condition must be on this form."))
     if parent.id == child.id:
-        raise AdminError(_("A field cannot depend on itself."), field="child_field_id")
+        raise ServiceError(422, _("A field cannot depend on itself."), field="child_field_id")
     if not value or len(value) > MAX_OPTION_LENGTH:
-        raise AdminError(_("Enter the value the parent field must have."), field="parent_value")
+        raise ServiceError(422, _("Enter the value the parent field must have."), field="parent_value")
     if parent.field_type in TYPES_WITH_OPTIONS and value not in parent.options:
-        raise AdminError(_("Choose one of the parent field's options: %(options)s.",
+        raise ServiceError(422, _("Choose one of the parent field's options: %(options)s.",
                            options=", ".join(parent.options)), field="parent_value")
     for c in form.conditions:
         if (c.parent_field_id, c.parent_value, c.child_field_id, c.audience) == (parent.id, value, child.id, audience):
-            raise AdminError(_("This condition already exists."), 409)
+            raise ServiceError(409, _("This condition already exists."))
     if _depends_on(form.conditions, parent.id, child.id, audience):
-        raise AdminError(_("These fields would depend on each other in a loop."), field="child_field_id")
+        raise ServiceError(422, _("These fields would depend on each other in a loop."), field="child_field_id")
     condition = FieldCondition(parent_field_id=parent.id, parent_value=value, child_field_id=child.id,
                                audience=audience)
     form.conditions.append(condition)

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..tickets.models import FormField, TicketField, TicketForm
 from . import bp
 from . import ticket_services as services
-from .common import commit_or_abort, scoped_or_404, submit
+from .common import scoped_or_404, submit
 from .forms import (AUDIENCE_LABELS, FIELD_TYPE_LABELS, PORTAL_ACCESS_LABELS, AddFieldForm, ConditionForm,
                     TicketFieldForm, TicketFormForm, choices)
 
@@ -97,7 +97,7 @@ def ticket_form(form_id):
 @bp.post("/forms/<int:form_id>/move")
 def move_ticket_form(form_id):
     ticket_form = scoped_or_404(TicketForm, form_id)
-    commit_or_abort(services.move_ticket_form, current_brand, ticket_form, request.form.get("direction", ""))
+    services.move_ticket_form(current_brand, ticket_form, request.form.get("direction", ""))
     return redirect(url_for("admin.forms"))
 
 
@@ -105,7 +105,7 @@ def move_ticket_form(form_id):
 def set_ticket_form_active(form_id):
     ticket_form = scoped_or_404(TicketForm, form_id)
     active = request.form.get("active") == "1"
-    commit_or_abort(services.set_ticket_form_active, current_brand, ticket_form, active)
+    services.set_ticket_form_active(current_brand, ticket_form, active)
     flash(_("Form activated.") if active else _("Form deactivated."), "success")
     return redirect(url_for("admin.forms"))
 
@@ -117,7 +117,7 @@ def add_form_field(form_id):
     ticket_form = _load_ticket_form(form_id)
     add_form = AddFieldForm()
     field = scoped_or_404(TicketField, add_form.field_id.data)
-    commit_or_abort(services.add_field_to_form, current_brand, ticket_form, field)
+    services.add_field_to_form(current_brand, ticket_form, field)
     flash(_("Field “%(title)s” added to the form.", title=field.title), "success")
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
@@ -129,7 +129,7 @@ def _form_and_field(form_id: int, field_id: int):
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/remove")
 def remove_form_field(form_id, field_id):
     ticket_form, field = _form_and_field(form_id, field_id)
-    commit_or_abort(services.remove_field_from_form, current_brand, ticket_form, field)
+    services.remove_field_from_form(current_brand, ticket_form, field)
     flash(_("Field “%(title)s” removed from the form.", title=field.title), "success")
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
@@ -137,7 +137,7 @@ def remove_form_field(form_id, field_id):
 @bp.post("/forms/<int:form_id>/fields/<int:field_id>/move")
 def move_form_field(form_id, field_id):
     ticket_form, field = _form_and_field(form_id, field_id)
-    commit_or_abort(services.move_field_on_form, current_brand, ticket_form, field, request.form.get("direction", ""))
+    services.move_field_on_form(current_brand, ticket_form, field, request.form.get("direction", ""))
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
 
@@ -161,7 +161,7 @@ def remove_condition(form_id, condition_id):
     condition = next((c for c in ticket_form.conditions if c.id == condition_id), None)
     if condition is None:
         abort(404)
-    commit_or_abort(services.remove_condition, current_brand, ticket_form, condition)
+    services.remove_condition(current_brand, ticket_form, condition)
     flash(_("Condition removed."), "success")
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 

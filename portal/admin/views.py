@@ -8,7 +8,7 @@ from ..brands.settings import SETTINGS, settings_for
 from ..extensions import db
 from ..numbers import MAX_PAGE, parse_int
 from . import bp
-from .common import AdminError
+from .common import ServiceError
 from .forms import SETTING_CHOICE_LABELS
 from .services import audit_page, update_settings
 
@@ -26,11 +26,10 @@ def settings():
         posted = {key: request.form.getlist(key) for key in request.form if key != "csrf_token"}
         try:
             changed = update_settings(current_brand, posted)
-        except AdminError as refusal:
-            db.session.rollback()
+        except ServiceError as refusal:
+            db.session.rollback()  # the page below shows the stored settings, not the refused ones
             error, status = refusal, refusal.status
         else:
-            db.session.commit()
             flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", settings=SETTINGS.values(),

@@ -20,9 +20,9 @@ from ..database import read_rows
 from ..extensions import db
 from ..models_base import utcnow
 from ..policy import STAFF_ROLES
-from .errors import WorkspaceError
 from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference, AssistanceLifecycle,
                      AssistanceMessage, AssistanceNotice, AssistanceRequest)
+from ..service_error import ServiceError
 
 MAX_REASON = 500
 MAX_MESSAGE = 2000
@@ -31,9 +31,9 @@ MAX_MESSAGE = 2000
 def _clean_text(body: str, limit: int, empty_message: str) -> str:
     text = (body or "").strip()
     if not text:
-        raise WorkspaceError(422, empty_message)
+        raise ServiceError(422, empty_message)
     if len(text) > limit:
-        raise WorkspaceError(422, _("This is too long (at most %(max)d characters).", max=limit))
+        raise ServiceError(422, _("This is too long (at most %(max)d characters).", max=limit))
     return text
 
 
@@ -131,7 +131,7 @@ def _close_notices(request_id: int, now) -> None:
 
 
 def request_assistance(ticket, agent, reason: str, brand) -> AssistanceRequest:
-    """Open a request on a ticket routed to a group and notify its online supervisors (committed).
+    """Open a request on a ticket routed to a group and notify its online supervisors.
     Who may ask, and on which ticket, the caller asked policy.decide_assistance_request; here
     only what can change between that answer and this write is checked again."""
     text = _clean_text(reason, MAX_REASON, _("Say briefly why you need assistance."))
@@ -139,12 +139,10 @@ def request_assistance(ticket, agent, reason: str, brand) -> AssistanceRequest:
     _sweep_expired(ticket.id, now)
     if db.session.scalar(select(AssistanceRequest.id).where(
             AssistanceRequest.ticket_id == ticket.id, AssistanceRequest.status.in_(STORED_ACTIVE))):
-        db.session.rollback()
-        raise WorkspaceError(409, _("An assistance request is already active on this ticket."))
+        raise ServiceError(409, _("An assistance request is already active on this ticket."))
     supervisors = online_supervisors(brand, ticket.group_id, now, exclude_user_id=agent.id)
     if not supervisors:
-        db.session.rollback()
-        raise WorkspaceError(409, _("No supervisor of this group is online right now. Try again later."))
+        raise ServiceError(409, _("No supervisor of this group is online right now. Try again later."))
     assistance = AssistanceRequest(brand_id=brand.id, ticket_id=ticket.id, group_id=ticket.group_id,
                                    agent_id=agent.id, reason=text, status="waiting",
                                    created_at=now, expires_at=now + ASSISTANCE_TTL)
@@ -152,15 +150,13 @@ def request_assistance(ticket, agent, reason: str, brand) -> AssistanceRequest:
     try:
         db.session.flush()
     except IntegrityError:  # another worker opened one a moment ago
-        db.session.rollback()
-        raise WorkspaceError(409, _("An assistance request is already active on this ticket.")) from None
+        raise ServiceError(409, _("An assistance request is already active on this ticket.")) from None
     db.session.add(AssistanceMessage(request_id=assistance.id, author_id=agent.id, kind="request",
                                      body=text, created_at=now))
     for supervisor in supervisors:
         db.session.add(AssistanceNotice(request_id=assistance.id, supervisor_id=supervisor.id, created_at=now))
     record("assistance.requested", actor=agent, brand=brand, obj=ticket, request_id=assistance.id,
            notified=[s.id for s in supervisors])
-    db.session.commit()
     return assistance
 
 
@@ -182,18 +178,16 @@ def _finished_message(assistance, now) -> str:
 
 def accept_assistance(assistance, supervisor, brand) -> None:
     if supervisor.id == assistance.agent_id:
-        raise WorkspaceError(403, _("You cannot answer your own assistance request."))
+        raise ServiceError(403, _("You cannot answer your own assistance request."))
     now = utcnow()
     if not _transition(assistance, ("waiting",), now, status="accepted", supervisor_id=supervisor.id,
                        accepted_at=now):
-        db.session.rollback()
-        raise WorkspaceError(409, _finished_message(assistance, now))
+        raise ServiceError(409, _finished_message(assistance, now))
     _close_notices(assistance.id, now)
     db.session.add(AssistanceMessage(request_id=assistance.id, author_id=supervisor.id, kind="accepted",
                                      created_at=now))
     record("assistance.accepted", actor=supervisor, brand=brand, obj=assistance.ticket,
            request_id=assistance.id)
-    db.session.commit()
 
 
 def post_message(assistance, author, body: str) -> AssistanceMessage:
@@ -201,31 +195,28 @@ def post_message(assistance, author, body: str) -> AssistanceMessage:
     text = _clean_text(body, MAX_MESSAGE, _("Write a message."))
     now = utcnow()
     if not assistance.is_active(now):
-        raise WorkspaceError(409, _("This assistance request is no longer active."))
+        raise ServiceError(409, _("This assistance request is no longer active."))
     if not assistance.involves(author):
-        raise WorkspaceError(403, _("Only the agent and the supervisor who answered can write here."))
+        raise ServiceError(403, _("Only the agent and the supervisor who answered can write here."))
     message = AssistanceMessage(request_id=assistance.id, author_id=author.id, kind="message", body=text,
                                 created_at=now)
     db.session.add(message)
-    db.session.commit()
     return message
 
 
 def end_assistance(assistance, agent, brand, outcome: str) -> None:
     """The requesting agent cancels (waiting or accepted) or marks done (accepted)."""
     if agent.id != assistance.agent_id:
-        raise WorkspaceError(403, _("Only the agent who asked for assistance can end it."))
+        raise ServiceError(403, _("Only the agent who asked for assistance can end it."))
     now = utcnow()
     from_statuses = ("waiting", "accepted") if outcome == "cancelled" else ("accepted",)
     if not _transition(assistance, from_statuses, now, status=outcome, completed_at=now):
-        db.session.rollback()
         if outcome == "done" and assistance.effective_status(now) == "waiting":
-            raise WorkspaceError(409, _("No supervisor has answered yet: cancel the request instead."))
-        raise WorkspaceError(409, _("This assistance request is no longer active."))
+            raise ServiceError(409, _("No supervisor has answered yet: cancel the request instead."))
+        raise ServiceError(409, _("This assistance request is no longer active."))
     _close_notices(assistance.id, now)
     db.session.add(AssistanceMessage(request_id=assistance.id, author_id=agent.id, kind=outcome, created_at=now))
     record(f"assistance.{outcome}", actor=agent, brand=brand, obj=assistance.ticket, request_id=assistance.id)
-    db.session.commit()
 
 
 def save_preferences(user, play_sound: bool, pop_up: bool) -> AgentPreference:
@@ -234,5 +225,4 @@ def save_preferences(user, play_sound: bool, pop_up: bool) -> AgentPreference:
         prefs = AgentPreference(user_id=user.id)
         db.session.add(prefs)
     prefs.play_sound, prefs.pop_up = bool(play_sound), bool(pop_up)
-    db.session.commit()
     return prefs

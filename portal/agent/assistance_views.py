@@ -19,18 +19,17 @@ from ..redirects import safe_local_target
 from . import bp, queries
 from .assistance import (accept_assistance, active_request, end_assistance, post_message, request_assistance,
                          requests_of, save_preferences)
-from .errors import WorkspaceError
 from .models import AssistanceRequest
 from . import poll  # noqa: F401  (the polling endpoint)
 from .views import load_ticket, workspace_viewer
+from ..service_error import ServiceError
 
 
 def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _refuse(error: WorkspaceError):
-    db.session.rollback()
+def _refuse(error: ServiceError):
     if _wants_json():
         return jsonify(error=error.message), error.status
     abort_with(error.status, error.message)
@@ -64,10 +63,10 @@ def request_help(ticket_id):
         current_user, current_brand, ticket, active=active_request(requests_of(ticket), utcnow()) is not None,
         group_has_supervisor=queries.group_has_supervisor(current_brand, ticket.group_id))
     if not decision.allowed:
-        return _refuse(WorkspaceError(decision.status, reason_text(decision)))
+        return _refuse(ServiceError(decision.status, reason_text(decision)))
     try:
         assistance = request_assistance(ticket, current_user, request.form.get("reason"), current_brand)
-    except WorkspaceError as error:
+    except ServiceError as error:
         return _refuse(error)
     return _done(ticket.id, _("Your request for assistance was sent to the group's supervisors."),
                  request_id=assistance.id)
@@ -79,10 +78,10 @@ def accept_help(request_id):
     assistance = _load_request(request_id)
     if not policy.can_answer_assistance(current_user, current_brand,
                                         queries.supervises(current_user, assistance.group_id)):
-        return _refuse(WorkspaceError(403, _("Only a supervisor of the ticket's group can answer.")))
+        return _refuse(ServiceError(403, _("Only a supervisor of the ticket's group can answer.")))
     try:
         accept_assistance(assistance, current_user, current_brand)
-    except WorkspaceError as error:
+    except ServiceError as error:
         return _refuse(error)
     return _done(assistance.ticket_id, _("You are now assisting on this ticket."))
 
@@ -93,7 +92,7 @@ def help_message(request_id):
     assistance = _load_request(request_id)
     try:
         message = post_message(assistance, current_user, request.form.get("body"))
-    except WorkspaceError as error:
+    except ServiceError as error:
         return _refuse(error)
     return _done(assistance.ticket_id, _("Message sent."), message_id=message.id)
 
@@ -104,7 +103,7 @@ def end_help(request_id, outcome):
     assistance = _load_request(request_id)
     try:
         end_assistance(assistance, current_user, current_brand, outcome)
-    except WorkspaceError as error:
+    except ServiceError as error:
         return _refuse(error)
     message = _("The assistance request was cancelled.") if outcome == "cancelled" else \
         _("The assistance request is marked done.")

@@ -1,5 +1,6 @@
 """Workspace writes: updating a ticket (with the optimistic version check) and creating one on
-behalf of a user. Everything is validated before anything is written; one commit per call.
+behalf of a user. Everything is validated before anything is written; the request's
+transaction owner (portal.transaction) commits.
 
 Comments, history lines and the creation itself go through portal.tickets.services, the one
 writer of requests; this module adds the workspace's rules (DESIGN §4, §6).
@@ -10,14 +11,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import policy
 from ..auth.invitations import member_or_invite
 from ..auth.models import User
-from ..auth.services import AccountError
+from ..auth.services import ServiceError
 from ..extensions import db
 from ..models_base import utcnow
 from ..numbers import MAX_ID, parse_int
 from ..tickets import fields as ticket_fields
 from ..tickets.models import PRIORITIES, STATUSES, TICKET_CHANNELS, TYPES, TicketFieldValue
-from ..tickets.services import RequestError, add_comment, apply_status, build_request, check_body, record_event
-from .errors import WorkspaceError
+from ..tickets.services import add_comment, apply_status, build_request, check_body, record_event
 from .queries import assignable_agents, brand_groups
 
 WORKSPACE_CHANNELS = tuple(c for c in TICKET_CHANNELS if c != "api")
@@ -65,13 +65,13 @@ def _int_or_none(raw, message):
         return None
     number = parse_int(raw, 0, MAX_ID)
     if number is None:
-        raise WorkspaceError(422, message)
+        raise ServiceError(422, message)
     return number
 
 
 def _check_choice(value, choices, message):
     if value not in choices:
-        raise WorkspaceError(422, message)
+        raise ServiceError(422, message)
     return value
 
 
@@ -80,7 +80,7 @@ def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
     may be assigned. Returns (group, assignee) objects (None allowed)."""
     groups = {g.id: g for g in brand_groups(brand)}
     if group_id is not None and group_id not in groups:
-        raise WorkspaceError(422, _("This group does not exist in this help centre."))
+        raise ServiceError(422, _("This group does not exist in this help centre."))
     group = groups.get(group_id)
     agents = {user.id: (user, group_ids) for user, group_ids in assignable_agents(brand)}
     if assignee_id is None and solving:
@@ -88,17 +88,17 @@ def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
         if entry and policy.may_be_assigned(policy.role_of(actor, brand), group_id in entry[1], group_id):
             assignee_id = actor.id
         else:
-            raise WorkspaceError(422, _("A solved ticket needs an assignee, and you cannot be assigned "
+            raise ServiceError(422, _("A solved ticket needs an assignee, and you cannot be assigned "
                                         "because you are not a member of the group %(group)s.",
                                         group=group.name if group else ""))
     if assignee_id is None:
         return group, None
     entry = agents.get(assignee_id)
     if entry is None:
-        raise WorkspaceError(422, _("Only agents of this help centre can be assigned."))
+        raise ServiceError(422, _("Only agents of this help centre can be assigned."))
     agent, group_ids = entry
     if not policy.may_be_assigned("agent", group_id in group_ids, group_id):
-        raise WorkspaceError(422, _("%(name)s is not an agent of the group %(group)s.",
+        raise ServiceError(422, _("%(name)s is not an agent of the group %(group)s.",
                                     name=agent.name, group=group.name))
     return group, db.session.get(User, agent.id)
 
@@ -107,22 +107,19 @@ def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
     """Apply the workspace form: status, priority, type, group, assignee, fields and a reply."""
     version = _int_or_none(posted.get("version"), _("The form is incomplete. Please reload the page."))
     if ticket.status == "closed":
-        raise WorkspaceError(409, _("This request is closed and cannot change any more."))
+        raise ServiceError(409, _("This request is closed and cannot change any more."))
     if version != ticket.version:
-        raise WorkspaceError(409, _("Someone else changed this ticket while you were editing it. "
+        raise ServiceError(409, _("Someone else changed this ticket while you were editing it. "
                                     "Check the changes below, then send your update again."), conflict=True)
     body = (posted.get("body") or "").strip()
     wants_public = posted.get("public") == "1"
     changes = _changes(ticket, brand, posted, current_fields)
     if not policy.can_change_ticket(actor, brand) and (changes or wants_public):
-        raise WorkspaceError(403, _("Light agents can only add internal notes."))
+        raise ServiceError(403, _("Light agents can only add internal notes."))
     if body:
-        try:
-            body = check_body(body)
-        except RequestError as error:
-            raise WorkspaceError(error.status, error.message) from None
+        body = check_body(body)
     if not changes and not body:
-        raise WorkspaceError(422, _("There is nothing to update: change something or write a reply."))
+        raise ServiceError(422, _("There is nothing to update: change something or write a reply."))
     if changes:
         _validate_and_apply(ticket, actor, brand, changes, current_fields)
     try:
@@ -130,14 +127,12 @@ def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
             add_comment(ticket, actor, body, public=wants_public, channel="web")
         else:
             ticket.updated_at = utcnow()
-            db.session.commit()
-    except RequestError as error:
-        db.session.rollback()
-        raise WorkspaceError(error.status, error.message, conflict=error.status == 409) from None
-    except StaleDataError:
-        db.session.rollback()
-        raise WorkspaceError(409, _("Someone else changed this ticket while you were editing it. "
-                                    "Check the changes below, then send your update again."), conflict=True) from None
+        db.session.flush()
+    except (ServiceError, StaleDataError) as error:
+        if isinstance(error, ServiceError) and not error.details.get("conflict"):
+            raise
+        raise ServiceError(409, _("Someone else changed this ticket while you were editing it. "
+                                  "Check the changes below, then send your update again."), conflict=True) from None
 
 
 def _changes(ticket, brand, posted, current_fields) -> dict:
@@ -156,7 +151,7 @@ def _changes(ticket, brand, posted, current_fields) -> dict:
             changes["assignee_id"] = assignee_id
     values, errors, _shown = clean_fields(ticket.form, posted, current_fields)
     if errors:
-        raise WorkspaceError(422, next(iter(errors.values())), field_errors=errors)
+        raise ServiceError(422, next(iter(errors.values())), field_errors=errors)
     new_values = {k: v for k, v in values.items() if v != current_fields.get(k)}
     if new_values:
         changes["fields"] = new_values
@@ -167,9 +162,9 @@ def _validate_and_apply(ticket, actor, brand, changes, current_fields) -> None:
     status = changes.get("status", ticket.status)
     _check_choice(status, STATUSES, _("Choose a valid status."))
     if status == "closed":
-        raise WorkspaceError(422, _("Solved requests are closed automatically; nobody sets closed by hand."))
+        raise ServiceError(422, _("Solved requests are closed automatically; nobody sets closed by hand."))
     if status == "new" and ticket.status != "new":
-        raise WorkspaceError(422, _("A ticket cannot be set back to new."))
+        raise ServiceError(422, _("A ticket cannot be set back to new."))
     _check_choice(changes.get("priority", ticket.priority), PRIORITIES, _("Choose a valid priority."))
     _check_choice(changes.get("type", ticket.type), TYPES, _("Choose a valid type."))
     group_id = changes.get("group_id", ticket.group_id)
@@ -186,9 +181,8 @@ def _validate_and_apply(ticket, actor, brand, changes, current_fields) -> None:
         _values, _errors, shown = clean_fields(ticket.form, {}, merged)
         missing = missing_to_solve(ticket.form, merged, shown)
         if missing:
-            raise WorkspaceError(422, _("Fill in these fields before solving: %(fields)s.",
-                                        fields=", ".join(f.title for f in missing)),
-                                 field_errors={f.id: _("%(field)s is required to solve.", field=f.title)
+            raise ServiceError(422, _("Fill in these fields before solving: %(fields)s.",
+                                        fields=", ".join(f.title for f in missing)), field_errors={f.id: _("%(field)s is required to solve.", field=f.title)
                                                for f in missing})
     _apply(ticket, actor, changes, group, assignee, status)
 
@@ -232,8 +226,8 @@ def _requester(brand, actor, email):
     for someone who has not accepted yet; the brand then shows them by e-mail only."""
     try:
         requester, _member = member_or_invite(brand, email or "", actor=actor)
-    except AccountError as error:
-        raise WorkspaceError(422, str(error), field_errors={"requester_email": str(error)}) from None
+    except ServiceError as error:
+        raise ServiceError(422, str(error), field_errors={"requester_email": str(error)}) from None
     return requester
 
 
@@ -245,27 +239,23 @@ def create_on_behalf(brand, actor, form, posted, channels=WORKSPACE_CHANNELS):
     kind = _check_choice(posted.get("type", "question"), TYPES, _("Choose a valid type."))
     values, errors, _shown = clean_fields(form, posted, {})
     if errors:
-        raise WorkspaceError(422, next(iter(errors.values())), field_errors=errors)
+        raise ServiceError(422, next(iter(errors.values())), field_errors=errors)
     full_agent = policy.can_change_ticket(actor, brand)
     group_id = _int_or_none(posted.get("group_id"), _("This group does not exist in this help centre."))
     if group_id is None and form is not None:
         group_id = form.default_group_id
     assignee_id = _int_or_none(posted.get("assignee_id"), _("Only agents of this help centre can be assigned."))
     if assignee_id is not None and not full_agent:
-        raise WorkspaceError(403, _("Light agents cannot assign tickets."))
+        raise ServiceError(403, _("Light agents cannot assign tickets."))
     group, assignee = _resolve_assignment(brand, actor, group_id, assignee_id, solving=False)
     requester = _requester(brand, actor, posted.get("requester_email"))
-    try:
-        ticket = build_request(brand, form, requester, actor, posted.get("subject"), posted.get("body"),
-                               {k: v for k, v in values.items() if v not in (None, [], "")},
-                               channel=channel, public=posted.get("public", "1") == "1")
-    except RequestError as error:
-        db.session.rollback()
-        raise WorkspaceError(error.status, error.message) from None
+    ticket = build_request(brand, form, requester, actor, posted.get("subject"), posted.get("body"),
+                           {k: v for k, v in values.items() if v not in (None, [], "")},
+                           channel=channel, public=posted.get("public", "1") == "1")
     ticket.priority, ticket.type = priority, kind
     ticket.group_id = group.id if group else None
     ticket.assignee_id = assignee.id if assignee else None
     if assignee is not None:
         record_event(ticket, actor, "assignee", None, assignee.name)
-    db.session.commit()
+    db.session.flush()
     return ticket

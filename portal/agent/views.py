@@ -18,9 +18,9 @@ from ..tickets.queries import form_in_brand
 from . import bp
 from . import queries
 from .assistance import requests_of
-from .errors import WorkspaceError
 from .page import assignee_choices, assistance_state, field_views
 from .services import WORKSPACE_CHANNELS, create_on_behalf, update_ticket
+from ..service_error import ServiceError
 
 
 def workspace_viewer() -> queries.Viewer:
@@ -114,9 +114,8 @@ def update(ticket_id):
     ticket = load_ticket(ticket_id, viewer)
     try:
         update_ticket(ticket, current_user, current_brand, request.form, queries.field_values(ticket))
-    except WorkspaceError as error:
-        db.session.rollback()
-        db.session.expire_all()
+    except ServiceError as error:
+        db.session.rollback()  # the page below shows the ticket as stored, not the refused change
         ticket = load_ticket(ticket_id, viewer)
         return _render_ticket(ticket, viewer, error.status, error, request.form)
     flash(_("Ticket updated."), "success")
@@ -141,8 +140,7 @@ def new_ticket():
     if request.method == "POST":
         try:
             created = create_on_behalf(current_brand, current_user, form, request.form)
-        except WorkspaceError as refused:
-            db.session.rollback()
+        except ServiceError as refused:
             error, status = refused, refused.status
         else:
             flash(_("Ticket #%(id)d created.", id=created.id), "success")

@@ -54,7 +54,7 @@ def _writer():
             yield conn
     else:
         yield db.session
-        db.session.commit()
+        db.session.commit()  # the count stands even when the answer is an error (rate limit)
 
 
 def _refuse_credentials():

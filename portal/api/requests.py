@@ -17,6 +17,7 @@ from .access import as_id, custom_fields_form, load_request, require, requests_p
 from .common import comment_of, json_body, page_args, paged, route, string_arg
 from .errors import field_details, refuse
 from .serializers import comment_json, load_extras, rating_json, request_json
+from ..service_error import ServiceError
 
 SOLVED_STATUSES = ("solved", "closed")
 API_CHANNEL = "api"
@@ -25,7 +26,7 @@ API_CHANNEL = "api"
 def _service(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
-    except services.RequestError as error:
+    except ServiceError as error:
         refuse(error.status, error.message)
 
 
@@ -114,7 +115,7 @@ def _check_submission(form, subject, body, custom_fields) -> tuple[dict, dict]:
     for key, check, value in (("subject", services.check_subject, subject), ("description", services.check_body, body)):
         try:
             check(value)
-        except services.RequestError as error:
+        except ServiceError as error:
             details[key] = [{"description": error.message}]
     values = {}
     if form is not None:

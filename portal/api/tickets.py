@@ -13,7 +13,6 @@ from werkzeug.datastructures import MultiDict
 
 from .. import policy
 from ..agent import queries
-from ..agent.errors import WorkspaceError
 from ..agent.services import create_on_behalf, update_ticket
 from ..auth.services import is_member
 from ..auth.models import User
@@ -27,6 +26,7 @@ from .common import comment_of, json_body, page_args, paged, route
 from .errors import field_details, refuse
 from .requests import API_CHANNEL
 from .serializers import comment_json, load_extras, ticket_json
+from ..service_error import ServiceError
 
 CHOICE_KEYS = ("status", "priority", "type")
 ID_KEYS = ("group_id", "assignee_id")
@@ -53,8 +53,7 @@ def _one(ticket, status=200):
 def _workspace(function, *args, safe_update: bool = False, **kwargs):
     try:
         return function(*args, **kwargs)
-    except WorkspaceError as error:
-        db.session.rollback()
+    except ServiceError as error:
         if safe_update and error.details.get("conflict"):
             _update_conflict()
         errors = error.details.get("field_errors")

@@ -12,7 +12,8 @@ from ..access import blocked_while_acting, may_manage_api_tokens
 from ..brands import current_brand
 from ..errors import abort_with
 from . import tokens_bp
-from .tokens import MAX_NAME, TokenError, create_token, revoke_token, tokens_of
+from .tokens import MAX_NAME, create_token, revoke_token, tokens_of
+from ..service_error import ServiceError
 
 
 class TokenForm(FlaskForm):
@@ -47,7 +48,7 @@ def create():
         abort_with(422, message)
     try:
         token, secret = create_token(current_user, form.name.data, brand=current_brand)
-    except TokenError as error:
+    except ServiceError as error:
         abort_with(error.status, str(error))
     response = make_response(render_template("api/token_created.html", token=token, secret=secret), 201)
     response.headers["Cache-Control"] = "no-store"  # the secret must not linger in a cache
@@ -61,7 +62,7 @@ def revoke(token_id):
     _refuse_while_assisting()
     try:
         token = revoke_token(current_user, token_id, brand=current_brand)
-    except TokenError as error:
+    except ServiceError as error:
         abort_with(error.status, str(error))
     flash(_("The token %(name)s is revoked.", name=token.name), "success")
     return redirect(url_for("auth.profile", _anchor="api-tokens"))

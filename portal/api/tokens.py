@@ -10,15 +10,10 @@ from ..extensions import db
 from ..models_base import utcnow
 from .auth import hash_secret
 from .models import ApiToken
+from ..service_error import ServiceError
 
 MAX_NAME = 80
 MAX_ACTIVE_TOKENS = 20
-
-
-class TokenError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def tokens_of(user) -> list[ApiToken]:
@@ -27,29 +22,27 @@ def tokens_of(user) -> list[ApiToken]:
 
 
 def create_token(user, name: str, brand=None) -> tuple[ApiToken, str]:
-    """A new token (committed) and its secret, which is never stored nor shown again."""
+    """A new token (in the caller's transaction) and its secret, which is never stored nor shown again."""
     name = (name or "").strip()
     if not name:
-        raise TokenError(422, _("Give the token a name, so you know later what uses it."))
+        raise ServiceError(422, _("Give the token a name, so you know later what uses it."))
     if len(name) > MAX_NAME:
-        raise TokenError(422, _("The name is too long (at most %(max)d characters).", max=MAX_NAME))
+        raise ServiceError(422, _("The name is too long (at most %(max)d characters).", max=MAX_NAME))
     active = [t for t in tokens_of(user) if t.is_active]
     if len(active) >= MAX_ACTIVE_TOKENS:
-        raise TokenError(409, _("You have %(max)d active tokens; revoke one first.", max=MAX_ACTIVE_TOKENS))
+        raise ServiceError(409, _("You have %(max)d active tokens; revoke one first.", max=MAX_ACTIVE_TOKENS))
     secret = secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_secret(secret))
     db.session.add(token)
     db.session.flush()
     record("api_token.created", actor=user, brand=brand, obj=token, name=name)
-    db.session.commit()
     return token, secret
 
 
 def revoke_token(user, token_id: int, brand=None) -> ApiToken:
     token = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
     if token is None or not token.is_active:
-        raise TokenError(404, _("This token does not exist or is already revoked."))
+        raise ServiceError(404, _("This token does not exist or is already revoked."))
     token.revoked_at = utcnow()
     record("api_token.revoked", actor=user, brand=brand, obj=token, name=token.name)
-    db.session.commit()
     return token

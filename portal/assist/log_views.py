@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from ..brands import current_brand
 from ..csv_export import csv_response
-from ..extensions import db
 from ..numbers import parse_int
 from ..access import require_assist
 from ..policy import USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, sees_all_interactions
@@ -14,8 +13,9 @@ from . import bp
 from .models import CHANNEL_LABELS, OUTCOMES
 from .queries import (DASHBOARD_PERIODS, dashboard_figures, find_member_by_email, interaction_log,
                       interactions_with, member_or_404, own_interaction_or_404, requests_by_status)
-from .services import AssistError, active_assist_of, channels_for, edit_entry, editable, log_manual, \
+from .services import active_assist_of, channels_for, edit_entry, editable, log_manual, \
     services_for
+from ..service_error import ServiceError
 
 
 def _lists():
@@ -50,10 +50,8 @@ def log_interaction():
         log_manual(current_user, current_brand, find_member_by_email(current_brand, form.get("email")),
                    form.get("channel"), form.get("service"), form.get("minutes"), form.get("outcome"),
                    form.get("note"))
-    except AssistError as error:
-        db.session.rollback()
+    except ServiceError as error:
         return _entry_page({"entry": None}, error.status, error.message)
-    db.session.commit()
     flash(_("The interaction is logged."), "success")
     return redirect(url_for("assist.interactions"))
 
@@ -72,10 +70,8 @@ def edit_interaction(interaction_id):
     try:
         edit_entry(entry, current_user, channel=form.get("channel"), service=form.get("service"),
                    outcome=form.get("outcome"), note=form.get("note"), minutes=form.get("minutes"))
-    except AssistError as error:
-        db.session.rollback()
+    except ServiceError as error:
         return _entry_page(defaults, error.status, error.message)
-    db.session.commit()
     flash(_("The entry is saved."), "success")
     return redirect(url_for("assist.interactions"))
 

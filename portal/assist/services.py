@@ -1,6 +1,6 @@
 """Assisted-service workflows: start, pause, resume, end, time out, log by hand, edit entries.
 
-Every function validates its input with translated messages (AssistError) and leaves the commit to
+Every function validates its input with translated messages (ServiceError) and leaves the commit to
 the caller, so a refused request writes nothing. The CLI and tests call the same functions.
 """
 from datetime import datetime, timedelta
@@ -19,18 +19,9 @@ from ..models_base import utcnow
 from ..policy import refusal_to_assist
 from ..tickets.models import TicketForm
 from .models import MAX_MANUAL_MINUTES, OUTCOMES, Interaction
+from ..service_error import ServiceError
 
 EDIT_WINDOW = timedelta(hours=24)
-
-
-class AssistError(Exception):
-    """A translated reason an assisted-service action was refused, with its HTTP status."""
-
-    def __init__(self, status: int, message: str, current: Interaction | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.current = current  # the assist in the way, when the refusal is "already assisting"
 
 
 # --- the brand's lists ---------------------------------------------------------------------------
@@ -51,16 +42,16 @@ def services_for(brand) -> list[str]:
 
 def _check_lists(brand, channel: str | None, service: str | None) -> None:
     if channel not in channels_for(brand):
-        raise AssistError(422, _("Choose a channel from the list."))
+        raise ServiceError(422, _("Choose a channel from the list."))
     if service not in services_for(brand):
-        raise AssistError(422, _("Choose a service from the list."))
+        raise ServiceError(422, _("Choose a service from the list."))
 
 
 def _check_outcome(outcome: str | None, required: bool = True) -> None:
     if outcome is None and not required:
         return
     if outcome not in OUTCOMES:
-        raise AssistError(422, _("Choose an outcome from the list."))
+        raise ServiceError(422, _("Choose an outcome from the list."))
 
 
 def idle_timeout(brand) -> timedelta:
@@ -84,12 +75,12 @@ def start_assist(agent, user, brand, channel: str, service: str, *, switch: bool
     """Start acting as `user`; the session is rotated and points at the new interaction."""
     refusal = refusal_to_assist(agent, user, brand)
     if refusal:
-        raise AssistError(refusal[0], _(refusal[1]))
+        raise ServiceError(refusal[0], _(refusal[1]))
     _check_lists(brand, channel, service)
     now = now or utcnow()
     current = active_assist_of(agent)
     if current is not None and not switch:
-        raise AssistError(409, _("You are already assisting %(name)s. Confirm to end that session "
+        raise ServiceError(409, _("You are already assisting %(name)s. Confirm to end that session "
                                  "and start this one.", name=current.user.name), current=current)
     if current is not None:
         close(db.session, current, "switched", now)
@@ -145,7 +136,7 @@ def end_assist(interaction: Interaction, outcome: str, note: str | None, now: da
     _check_outcome(outcome)
     note = _clean_note(note)
     if not interaction.is_active:
-        raise AssistError(409, _("This assist session has already ended."))
+        raise ServiceError(409, _("This assist session has already ended."))
     now = now or utcnow()
     close(db.session, interaction, "ended", now)
     db.session.refresh(interaction)
@@ -178,7 +169,7 @@ def idle_seconds_left(interaction: Interaction, now: datetime) -> int | None:
 # --- pause, resume, outcome ----------------------------------------------------------------------
 def pause(interaction: Interaction, now: datetime | None = None) -> None:
     if interaction.is_paused:
-        raise AssistError(409, _("This assist session is already paused."))
+        raise ServiceError(409, _("This assist session is already paused."))
     interaction.paused_at = now or utcnow()
     record("assist.pause", actor=interaction.agent, brand=interaction.brand, obj=interaction,
            on_behalf_of=interaction.user)
@@ -186,7 +177,7 @@ def pause(interaction: Interaction, now: datetime | None = None) -> None:
 
 def resume(interaction: Interaction, now: datetime | None = None) -> None:
     if not interaction.is_paused:
-        raise AssistError(409, _("This assist session is not paused."))
+        raise ServiceError(409, _("This assist session is not paused."))
     now = now or utcnow()
     interaction.paused_seconds += max(0, int((now - interaction.paused_at).total_seconds()))
     interaction.paused_at = None
@@ -198,7 +189,7 @@ def resume(interaction: Interaction, now: datetime | None = None) -> None:
 def _clean_note(note: str | None) -> str | None:
     note = (note or "").strip()
     if len(note) > 2000:
-        raise AssistError(422, _("The note is too long (2000 characters at most)."))
+        raise ServiceError(422, _("The note is too long (2000 characters at most)."))
     return note or None
 
 
@@ -207,9 +198,9 @@ def _parse_minutes(minutes) -> int:
     try:
         value = int(str(minutes).strip())
     except (TypeError, ValueError):
-        raise AssistError(422, _("Enter the time spent as a whole number of minutes.")) from None
+        raise ServiceError(422, _("Enter the time spent as a whole number of minutes.")) from None
     if not 1 <= value <= MAX_MANUAL_MINUTES:
-        raise AssistError(422, _("The time spent must be between 1 and %(max)d minutes.",
+        raise ServiceError(422, _("The time spent must be between 1 and %(max)d minutes.",
                                  max=MAX_MANUAL_MINUTES))
     return value
 
@@ -218,10 +209,10 @@ def log_manual(agent, brand, user, channel: str, service: str, minutes, outcome:
                note: str | None = None, now: datetime | None = None) -> Interaction:
     """An interaction without assisting (a phone call): the agent states the minutes."""
     if user is None:
-        raise AssistError(422, _("Enter the e-mail address of a member of this help centre."))
+        raise ServiceError(422, _("Enter the e-mail address of a member of this help centre."))
     refusal = refusal_to_assist(agent, user, brand)
     if refusal:
-        raise AssistError(422, refusal[1])
+        raise ServiceError(422, refusal[1])
     _check_lists(brand, channel, service)
     value = _parse_minutes(minutes)
     _check_outcome(outcome)
@@ -245,9 +236,9 @@ def edit_entry(entry: Interaction, actor, *, channel: str, service: str, outcome
                note: str | None, minutes=None, now: datetime | None = None) -> dict:
     """The agent corrects one of their entries of the last 24 hours; the change is audited."""
     if entry.ended_at is None:
-        raise AssistError(409, _("End the assist session before editing its entry."))
+        raise ServiceError(409, _("End the assist session before editing its entry."))
     if not editable(entry, now):
-        raise AssistError(403, _("Only entries of the last 24 hours can be edited."))
+        raise ServiceError(403, _("Only entries of the last 24 hours can be edited."))
     _check_lists(entry.brand, channel, service)
     _check_outcome(outcome)
     wanted = {"channel": channel, "service": service, "outcome": outcome, "note": _clean_note(note)}

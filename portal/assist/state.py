@@ -80,6 +80,7 @@ def _asm_redirect():
 def _end_notice(message: str) -> None:
     """Say the assist is over; a help-centre write meant for the user must not land as the agent's."""
     if request.method == "POST" and g.get("url_locale"):
+        # The assist's end must last though this answer is an error (which rolls back).
         db.session.commit()
         abort_with(409, _("%(message)s Nothing was saved.", message=message))
     flash(message, "warning")
@@ -143,8 +144,7 @@ def audit_assisted_write(response):
     record("assist.acted", actor=interaction.agent, brand=interaction.brand, obj=interaction,
            on_behalf_of=interaction.user, endpoint=request.endpoint, path=request.path,
            target=response.headers.get("Location"), channel=interaction.channel)
-    db.session.commit()
-    return response
+    return response  # committed with the write it describes, by the transaction owner
 
 
 def inject_assist():

@@ -7,10 +7,9 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..auth.services import AccountError
+from ..auth.services import ServiceError
 from ..brands import current_brand
 from ..errors import abort_with
-from ..extensions import db
 from ..numbers import query_id
 from ..access import require_assist
 from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist
@@ -18,7 +17,7 @@ from ..redirects import safe_local_target
 from . import bp
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
 from .registration import register_on_behalf
-from .services import AssistError, active_assist_of, channels_for, end_assist, pause, resume, \
+from .services import active_assist_of, channels_for, end_assist, pause, resume, \
     services_for, start_assist
 from .state import current_assist
 
@@ -73,10 +72,8 @@ def _start_assisting(user):
     try:
         start_assist(current_user, user, current_brand, channel, service,
                      switch=request.form.get("switch") == "1")
-    except AssistError as error:
-        db.session.rollback()
+    except ServiceError as error:
         return _start_page(user, error.status, error.message, channel, service)
-    db.session.commit()
     flash(_("Acting as %(name)s has started. What you do in the help centre affects their account "
             "until you end the session.", name=user.name), "warning")
     return redirect(_safe_next() or url_for("helpcenter.home"))
@@ -104,8 +101,7 @@ def _back():
 @login_required
 def pause_assist():
     interaction = _current_or_refuse()
-    _call(pause, interaction)
-    db.session.commit()
+    pause(interaction)
     flash(_("Assist session paused: you are acting as yourself until you resume."), "info")
     return _back()
 
@@ -114,19 +110,10 @@ def pause_assist():
 @login_required
 def resume_assist():
     interaction = _current_or_refuse()
-    _call(resume, interaction)
-    db.session.commit()
+    resume(interaction)
     flash(_("Assist session resumed: you are acting as %(name)s again.", name=interaction.user.name),
           "warning")
     return _back()
-
-
-def _call(function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except AssistError as error:
-        db.session.rollback()
-        abort_with(error.status, error.message)
 
 
 @bp.route("/assist/end", methods=["GET", "POST"])
@@ -142,11 +129,9 @@ def end():
     interaction = _current_or_refuse()
     try:
         end_assist(interaction, request.form.get("outcome"), request.form.get("note"))
-    except AssistError as error:
-        db.session.rollback()
+    except ServiceError as error:
         return render_template("assist/end.html", interaction=interaction, error=error.message,
                                note=request.form.get("note", "")), error.status
-    db.session.commit()
     flash(_("The assist session for %(name)s has ended; you are acting as yourself again.",
             name=interaction.user.name), "success")
     return redirect(url_for("assist.interactions"))
@@ -180,13 +165,10 @@ def register():
         user, member = register_on_behalf(current_user, current_brand, name=form.get("name", ""),
                                           email=form.get("email", ""), phone=form.get("phone"),
                                           address=form.get("address"))
-    except AccountError as error:
-        db.session.rollback()
+    except ServiceError as error:
         return _register_page(error.status, str(error))
-    if member:
-        db.session.rollback()  # nothing to write: offer to assist them instead
+    if member:  # nothing to write (the error answer rolls back): offer to assist them instead
         return _register_page(409, _("%(name)s is already a member of this help centre.", name=user.name), user)
-    db.session.commit()
     # The same answer whether or not the e-mail already had an account somewhere (DESIGN §2).
     flash(_("An invitation was sent to %(email)s. Once they accept it, you can assist them; meanwhile "
             "you can open a request for them in the agent workspace.", email=user.email), "success")

@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from ..brands.models import ROLES, Brand
 from ..extensions import db
-from .services import AccountError, add_membership, create_user
+from .services import add_membership, create_user
+from ..service_error import ServiceError
 
 
 def register(app):
@@ -37,7 +38,7 @@ def register(app):
             if brand is not None:
                 add_membership(user, brand, role or "end_user", can_assist=can_assist,
                                can_register_users=can_register_users, reason="cli")
-        except AccountError as error:
+        except ServiceError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from None
         db.session.commit()

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 
 from ..brands import current_brand
 from ..errors import abort_with
-from ..extensions import db
 from . import bp
-from .invitations import AccountError, accept, decline, invitation_for_token, pending_invitation
+from .invitations import accept, decline, invitation_for_token, pending_invitation
+from ..service_error import ServiceError
 
 
 def _invitation_page(invitation, token=None, error=None, status=200):
@@ -24,17 +24,14 @@ def _decide(invitation, token=None):
         return _invitation_page(invitation, token)
     if request.form.get("decision") == "decline":
         decline(invitation)
-        db.session.commit()
         flash(_("You declined the invitation. %(brand)s keeps only your e-mail address on requests "
                 "opened for you.", brand=current_brand.name), "info")
         return redirect(url_for("helpcenter.home"))
     signed_in_as_invitee = current_user.is_authenticated and current_user.id == invitation.user_id
     try:
         accept(invitation, request.form.get("password"))
-    except AccountError as error:
-        db.session.rollback()
+    except ServiceError as error:
         return _invitation_page(invitation, token, str(error), error.status)
-    db.session.commit()
     flash(_("Welcome to the %(brand)s help centre.", brand=current_brand.name), "success")
     if signed_in_as_invitee:
         return redirect(url_for("helpcenter.home"))

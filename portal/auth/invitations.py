@@ -24,8 +24,9 @@ from ..mail.outbox import queue_mail
 from ..models_base import utcnow
 from .models import Invitation, User
 from .passwords import hash_password
-from .services import AccountError, add_membership, check_capabilities, check_password_rules, create_user, \
+from .services import add_membership, check_capabilities, check_password_rules, create_user, \
     is_member, normalise_email
+from ..service_error import ServiceError
 
 INVITATION_DAYS = 14
 
@@ -54,7 +55,7 @@ def member_or_invite(brand, email: str, *, actor, role: str = "end_user", can_as
     A new e-mail gets a password-less account holding only the e-mail; what was typed (name,
     phone, address) waits on the invitation until the person accepts. An existing account is
     left exactly as it is. A live invitation is kept as it is (no second mail, its role
-    unchanged). Not committed; raises AccountError on bad input.
+    unchanged). Not committed; raises ServiceError on bad input.
     """
     email = normalise_email(email)
     check_capabilities(role, can_assist, can_register_users)
@@ -133,7 +134,7 @@ def invitation_for_token(brand, secret: str) -> Invitation | None:
 
 def accept(invitation: Invitation, password: str | None = None) -> Membership:
     """The person joins with the invited role; a password-less account sets its first password.
-    Not committed; raises AccountError (nothing written) on a too-short password."""
+    Not committed; raises ServiceError (nothing written) on a too-short password."""
     user = invitation.user
     brand = invitation.brand
     current = user.membership_in(brand)
@@ -173,5 +174,5 @@ def pending_invitations(brand) -> list[Invitation]:
                                    .order_by(Invitation.created_at.desc())))
 
 
-__all__ = ["AccountError", "INVITATION_DAYS", "accept", "account_for", "decline", "invitation_for_token",
+__all__ = ["ServiceError", "INVITATION_DAYS", "accept", "account_for", "decline", "invitation_for_token",
            "invite", "is_member", "member_or_invite", "pending_invitation", "pending_invitations", "withdraw"]

@@ -27,9 +27,10 @@ from . import bp
 from .forms import _confirm_validators, _email_validators, _new_password_validators
 from .models import PasswordResetToken, User, UserSession
 from .passwords import hash_password
-from .services import AccountError, check_password_rules, is_member
+from .services import check_password_rules, is_member
 from .sessions import current_session_row, end_session
 from .throttle import clear_failures, client_address, record_reset_request, too_many_reset_requests
+from ..service_error import ServiceError
 
 FORGOT_LINK_HOURS = 1
 INVITATION_LINK_HOURS = 72
@@ -131,7 +132,7 @@ def valid_token(secret: str) -> PasswordResetToken | None:
 def apply_password_reset(token: PasswordResetToken, new_password: str, brand=None) -> int:
     """Set the password, spend this and every other link of the user, and end all their sessions.
 
-    Returns how many sessions ended. Raises AccountError before writing anything.
+    Returns how many sessions ended. Raises ServiceError before writing anything.
     """
     check_password_rules(new_password)
     user, now = token.user, utcnow()
@@ -158,7 +159,6 @@ def forgot_password():
         return render_template("auth/forgot.html", form=form), 429
     record_reset_request(form.email.data, address)
     request_password_link(current_brand, form.email.data)
-    db.session.commit()
     return render_template("auth/forgot.html", form=None, sent=True)
 
 
@@ -177,13 +177,11 @@ def reset_password(token):
         return render_template("auth/reset.html", form=form), 422 if request.method == "POST" else 200
     try:
         apply_password_reset(link, form.password.data, brand=current_brand)
-    except AccountError as error:
-        db.session.rollback()
+    except ServiceError as error:
         form.password.errors = [*form.password.errors, str(error)]
         return render_template("auth/reset.html", form=form), error.status
     this_session = current_session_row()
     if this_session is not None and this_session.user_id == link.user_id:
         end_session()  # its row is gone already; this clears the cookie
-    db.session.commit()
     flash(_("Your password is changed. Sign in with it."), "success")
     return redirect(url_for("auth.signin"))

@@ -12,31 +12,21 @@ from ..extensions import db
 from ..input_filter import single_line
 from .models import User
 from .passwords import hash_password
+from ..service_error import ServiceError
 
 MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(ValueError):
-    """A translated, user-facing reason an account change was refused."""
-
-    def __init__(self, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.field = field
-        # 422 for invalid input, 409 when it clashes with another account (taken e-mail, username).
-        self.status = status
 
 
 def normalise_email(email: str) -> str:
     try:
         return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise AccountError(_("Enter a valid e-mail address."), "email") from None
+        raise ServiceError(422, _("Enter a valid e-mail address."), field="email") from None
 
 
 def check_password_rules(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
-                           "password")
+        raise ServiceError(422, _("The password must have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field="password")
 
 
 def email_taken(email: str, except_user_id: int | None = None) -> bool:
@@ -57,19 +47,19 @@ def _free_username(base: str) -> str:
 
 def create_user(email: str, name: str, password: str | None = None, *, username: str | None = None,
                 phone: str | None = None, address: str | None = None, locale: str | None = None) -> User:
-    """Validate and add a user (not committed). Raises AccountError with a translated message."""
+    """Validate and add a user (not committed). Raises ServiceError with a translated message."""
     email = normalise_email(email)
     name = single_line(name)
     if not name:
-        raise AccountError(_("Enter a name."), "name")
+        raise ServiceError(422, _("Enter a name."), field="name")
     if password is not None:
         check_password_rules(password)
     if email_taken(email):
-        raise AccountError(_("An account already uses this e-mail address."), "email", 409)
+        raise ServiceError(409, _("An account already uses this e-mail address."), field="email")
     if username:
         username = single_line(username)
         if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
-            raise AccountError(_("This username is taken."), "username", 409)
+            raise ServiceError(409, _("This username is taken."), field="username")
     user = User(
         email=email,
         username=username or _free_username(email.split("@")[0]),
@@ -88,7 +78,7 @@ def check_capabilities(role: str, can_assist: bool, can_register_users: bool) ->
     """Assisting and registering users are for agents and admins (policy); the flags are refused
     for any other role, whoever sets them (admin pages, the CLI)."""
     if (can_assist or can_register_users) and not policy.may_hold_assist_capabilities(role):
-        raise AccountError(_("Only agents and admins may assist users or register them."), "role")
+        raise ServiceError(422, _("Only agents and admins may assist users or register them."), field="role")
 
 
 def is_member(user: User, brand) -> bool:
@@ -101,7 +91,7 @@ def add_membership(user: User, brand, role: str = "end_user", *, can_assist: boo
                    can_register_users: bool = False, actor=None, reason: str = "added") -> Membership:
     """Give user a role in brand (or change it); audited. Not committed."""
     if role not in ROLES:
-        raise AccountError(_("Unknown role."), "role")
+        raise ServiceError(422, _("Unknown role."), field="role")
     check_capabilities(role, can_assist, can_register_users)
     membership = db.session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.brand_id == brand.id)
@@ -124,7 +114,7 @@ def add_membership(user: User, brand, role: str = "end_user", *, can_assist: boo
 
 def sign_up(brand, name: str, email: str, password: str, locale: str | None = None) -> User | None:
     """Create an end user of brand, or None (writing nothing) when the e-mail already has an account,
-    so the page can answer neutrally (DESIGN §2). Raises AccountError for invalid input."""
+    so the page can answer neutrally (DESIGN §2). Raises ServiceError for invalid input."""
     email = normalise_email(email)
     if email_taken(email):
         return None
@@ -147,7 +137,7 @@ def check_current_password(user: User, password: str, field: str = "current_pass
     from .passwords import verify_password
 
     if not verify_password(user, password or ""):
-        raise AccountError(_("The current password is not correct."), field)
+        raise ServiceError(422, _("The current password is not correct."), field=field)
 
 
 def update_profile(user: User, *, name: str, username: str, phone: str | None, address: str | None,
@@ -158,15 +148,15 @@ def update_profile(user: User, *, name: str, username: str, phone: str | None, a
     name = single_line(name)
     username = single_line(username)
     if not name:
-        raise AccountError(_("Enter a name."), "name")
+        raise ServiceError(422, _("Enter a name."), field="name")
     if not username:
-        raise AccountError(_("Enter a username."), "username")
+        raise ServiceError(422, _("Enter a username."), field="username")
     if locale not in current_app.config["LANGUAGES"]:
-        raise AccountError(_("Choose a language from the list."), "locale")
+        raise ServiceError(422, _("Choose a language from the list."), field="locale")
     if username.lower() != (user.username or "").lower() and db.session.scalar(
         select(User.id).where(func.lower(User.username) == username.lower(), User.id != user.id)
     ):
-        raise AccountError(_("This username is taken."), "username", 409)
+        raise ServiceError(409, _("This username is taken."), field="username")
     wanted = {"name": name[:120], "username": username[:80], "phone": single_line(phone)[:40] or None,
               "address": (address or "").strip()[:300] or None, "locale": locale}
     changed = [key for key, value in wanted.items() if getattr(user, key) != value]
@@ -199,7 +189,7 @@ def change_email(user: User, new_email: str, current_password: str, brand=None) 
     if email == user.email:
         return
     if email_taken(email, except_user_id=user.id):
-        raise AccountError(_("An account already uses this e-mail address."), "new_email", 409)
+        raise ServiceError(409, _("An account already uses this e-mail address."), field="new_email")
     old_email, user.email = user.email, email
     record("user.email_changed", brand=brand, obj=user, old_email=old_email, email=email)
 

@@ -18,7 +18,6 @@ from .invitations import pending_invitation
 from .models import User
 from .passwords import burn_time, verify_password
 from .services import (
-    AccountError,
     change_email,
     change_password,
     end_own_other_sessions,
@@ -29,6 +28,7 @@ from .services import (
 )
 from .sessions import current_session_row, end_session, sessions_of, start_session
 from .throttle import clear_failures, client_address, record_failure, too_many_failures
+from ..service_error import ServiceError
 
 
 def _safe_next(default: str) -> str:
@@ -74,28 +74,26 @@ def signin():
     if user is None or not verify_password(user, password) or not user.active:
         db.session.rollback()
         record_failure(email, address)
-        db.session.commit()
+        db.session.commit()  # the failure counts though the answer is an error (throttle, DESIGN §13)
         return _signin_page(form, _refusal_message(), 401)
     if user.membership_in(current_brand) is None and pending_invitation(current_brand, user) is not None:
         # Invited here (even to a members-only help centre): sign in, then accept or decline.
         return _signed_in(user, email, address, url_for("auth.my_invitation"))
     if membership_at_signin(user, current_brand, g.brand_settings.self_registration) is None:
-        db.session.commit()  # keeps an upgraded password hash
+        db.session.commit()  # keeps an upgraded password hash though the answer is an error
         return _signin_page(form, _refusal_message(), 401)
     return _signed_in(user, email, address, _safe_next(url_for("helpcenter.home")))
 
 
 def _signed_in(user, email, address, target):
     clear_failures(email, address)
-    start_session(user)
-    db.session.commit()  # the session row, any membership and any upgraded hash together
+    start_session(user)  # the session row, any membership and any upgraded hash commit together
     return redirect(target)
 
 
 @bp.post("/signout")
 def signout():
     end_session()
-    db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for("helpcenter.home"))
 
@@ -114,22 +112,20 @@ def signup():
                        locale=str(get_locale()))
     except IntegrityError:
         user = None  # the same e-mail signed up at the same moment (PostgreSQL): answer neutrally
-    except AccountError as error:
-        db.session.rollback()
+    except ServiceError as error:
         _attach_error(form, error, {})
         return render_template("auth/signup.html", form=form), error.status
     if user is None:
         # The e-mail has an account: answer as neutrally (and as slowly) as a real sign-up.
-        db.session.rollback()
+        db.session.rollback()  # nothing of this sign-up may stand, though the answer is a 200
         burn_time(form.password.data)
         return render_template("auth/signup_received.html")
     start_session(user)
-    db.session.commit()
     flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
     return redirect(url_for("helpcenter.home"))
 
 
-def _attach_error(form, error: AccountError, aliases: dict[str, str]) -> None:
+def _attach_error(form, error: ServiceError, aliases: dict[str, str]) -> None:
     """Show a service's refusal beside the field it is about (or above the form)."""
     field = form._fields.get(aliases.get(error.field, error.field))
     if field is not None:
@@ -166,12 +162,12 @@ def _refuse_if_throttled():
         abort_with(429, _("Too many wrong passwords. Wait a few minutes and try again."))
 
 
-def _refused(error: AccountError, form_name: str, form, aliases: dict[str, str]):
+def _refused(error: ServiceError, form_name: str, form, aliases: dict[str, str]):
     """Undo the half-done change; a wrong current password counts as a failed sign-in."""
     db.session.rollback()
     if error.field in ("current_password", "email_password"):
         record_failure(current_user.email, client_address())
-        db.session.commit()
+        db.session.commit()  # counts though the answer is an error (throttle, DESIGN §13)
     _attach_error(form, error, aliases)
     return _profile_page(error.status, **{form_name: form})
 
@@ -200,9 +196,8 @@ def save_profile():
                                  phone=form.phone.data, address=form.address.data,
                                  locale=form.locale.data, brand=current_brand,
                                  on_behalf_of=person if person.id != current_user.id else None)
-    except AccountError as error:
+    except ServiceError as error:
         return _refused(error, "profile_form", form, {})
-    db.session.commit()
     flash(_("The profile is saved.") if changed else _("Nothing changed."), "success")
     # The page follows the language the person chose; an assisting agent keeps their own.
     chosen = current_user.locale if person.id == current_user.id else None
@@ -221,9 +216,8 @@ def save_password():
     try:
         ended = change_password(current_user, form.current_password.data, form.new_password.data,
                                 brand=current_brand)
-    except AccountError as error:
+    except ServiceError as error:
         return _refused(error, "password_form", form, {"password": "new_password"})
-    db.session.commit()
     flash(_("Your password is changed."), "success")
     _flash_other_sessions_ended(ended)
     return redirect(url_for("auth.profile"))
@@ -239,11 +233,11 @@ def save_email():
     _refuse_if_throttled()
     try:
         change_email(current_user, form.new_email.data, form.email_password.data, brand=current_brand)
-        db.session.commit()
+        db.session.flush()  # a clash with another account shows on the form, not at commit
     except IntegrityError:  # another account took the address at the same moment
-        error = AccountError(_("An account already uses this e-mail address."), "new_email", 409)
+        error = ServiceError(409, _("An account already uses this e-mail address."), field="new_email")
         return _refused(error, "email_form", form, {})
-    except AccountError as error:
+    except ServiceError as error:
         return _refused(error, "email_form", form, {"email": "new_email"})
     flash(_("Your e-mail address is changed."), "success")
     return redirect(url_for("auth.profile"))
@@ -254,7 +248,6 @@ def save_email():
 def end_session_row(session_id: int):
     if not end_own_session(current_user, session_id, brand=current_brand):
         abort_with(404, _("This session does not exist or is already signed out."))
-    db.session.commit()
     flash(_("That session is signed out."), "success")
     return redirect(url_for("auth.profile"))
 
@@ -263,6 +256,5 @@ def end_session_row(session_id: int):
 @login_required
 def end_other_session_rows():
     ended = end_own_other_sessions(current_user, brand=current_brand)
-    db.session.commit()
     _flash_other_sessions_ended(ended)
     return redirect(url_for("auth.profile"))

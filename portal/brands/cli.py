@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .models import Brand
-from .services import BrandError, create_brand
+from .services import create_brand
 from .settings import SETTINGS
+from ..service_error import ServiceError
 
 
 def _parse_settings(pairs) -> dict:
@@ -46,7 +47,7 @@ def register(app):
         values = _parse_settings(settings)
         try:
             brand = create_brand(slug, name, host_mapping=host_mapping, colour=colour, settings=values)
-        except BrandError as error:
+        except ServiceError as error:
             db.session.rollback()
             raise click.ClickException(str(error)) from None
         db.session.commit()

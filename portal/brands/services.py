@@ -9,28 +9,25 @@ from ..audit.services import record
 from ..extensions import db
 from .models import RESERVED_SLUGS, Brand
 from .settings import SETTINGS, SettingError, coerce, settings_for
+from ..service_error import ServiceError
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
-
-
-class BrandError(ValueError):
-    pass
 
 
 def create_brand(slug: str, name: str, *, host_mapping: str | None = None, colour: str = "#0d6efd",
                  settings: dict[str, Any] | None = None, actor=None) -> Brand:
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
-        raise BrandError(_("The short name must be 2 to 40 lower-case letters, digits or dashes, and not reserved."))
+        raise ServiceError(422, _("The short name must be 2 to 40 lower-case letters, digits or dashes, and not reserved."))
     if db.session.scalar(select(Brand.id).where(Brand.slug == slug)):
-        raise BrandError(_("A brand already uses this short name."))
+        raise ServiceError(409, _("A brand already uses this short name."))
     host_mapping = (host_mapping or "").strip().lower() or None
     if host_mapping and db.session.scalar(select(Brand.id).where(Brand.host_mapping == host_mapping)):
-        raise BrandError(_("Another brand already uses this host name."))
+        raise ServiceError(409, _("Another brand already uses this host name."))
     try:
         values = {key: coerce(key, value) for key, value in (settings or {}).items()}
     except SettingError as error:
-        raise BrandError(str(error)) from None
+        raise ServiceError(422, str(error)) from None
     brand = Brand(slug=slug, name=(name or slug).strip(), host_mapping=host_mapping, colour=colour,
                   settings=values)
     db.session.add(brand)

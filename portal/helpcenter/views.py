@@ -13,6 +13,7 @@ from ..tickets import queries, services
 from ..tickets.models import STATUSES
 from . import bp
 from .forms import ActionForm, CommentForm, RatingForm, RequestForm
+from ..service_error import ServiceError
 
 
 def _attribution() -> dict:
@@ -25,7 +26,7 @@ def _attribution() -> dict:
 def _service_call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
-    except services.RequestError as error:
+    except ServiceError as error:
         abort_with(error.status, error.message)
 
 

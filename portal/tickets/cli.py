@@ -2,6 +2,7 @@
 import click
 from flask.cli import AppGroup
 
+from ..extensions import db
 from . import services
 
 tickets_cli = AppGroup("tickets", help="Requests housekeeping.")
@@ -11,6 +12,7 @@ tickets_cli = AppGroup("tickets", help="Requests housekeeping.")
 def close_solved_command():
     """Close requests solved more than auto_close_solved_after_days ago (per brand)."""
     closed = services.close_solved()
+    db.session.commit()  # a command owns its transaction
     for ticket in closed:
         click.echo(f"closed #{ticket.id} ({ticket.brand.slug}, solved {ticket.solved_at:%Y-%m-%d %H:%M} UTC)")
     click.echo(f"{len(closed)} request(s) closed.")

@@ -1,7 +1,8 @@
 """Writes on requests: creation, comments, status, ratings, follow-ups, drafts, auto-close.
 
-Each public function validates, writes, records the ticket's history and commits its own
-transaction, so nothing is ever half-written. Permission checks are the callers' (portal.policy);
+Each public function validates, writes and records the ticket's history in the caller's
+transaction; the request's transaction owner (portal.transaction) or the command commits it, so
+nothing is ever half-written. Permission checks are the callers' (portal.policy);
 the status rules of DESIGN §4 live here because they hold whoever writes (page, API, assist, CLI).
 """
 from datetime import timedelta
@@ -17,19 +18,11 @@ from ..extensions import db
 from ..input_filter import single_line
 from ..models_base import utcnow
 from .models import Comment, Draft, Ticket, TicketEvent, TicketFieldValue
+from ..service_error import ServiceError
 
 MAX_SUBJECT = 255
 MAX_BODY = 32_000
 REOPENED_BY_END_USER = ("pending", "hold", "solved")
-
-
-class RequestError(Exception):
-    """A refused write: an HTTP status and a translated message; nothing was written."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _id(obj):
@@ -39,18 +32,18 @@ def _id(obj):
 def check_subject(subject: str | None) -> str:
     subject = single_line(subject)
     if not subject:
-        raise RequestError(422, _("Please enter a subject."))
+        raise ServiceError(422, _("Please enter a subject."))
     if len(subject) > MAX_SUBJECT:
-        raise RequestError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
+        raise ServiceError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
     return subject
 
 
 def check_body(body: str | None) -> str:
     body = (body or "").strip()
     if not body:
-        raise RequestError(422, _("Please write a message."))
+        raise ServiceError(422, _("Please write a message."))
     if len(body) > MAX_BODY:
-        raise RequestError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
+        raise ServiceError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
     return body
 
 
@@ -66,12 +59,14 @@ def record_event(ticket, actor, field: str, old=None, new=None, assisted_by=None
     return event
 
 
-def _commit():
+def _flush():
+    """Write now, inside the caller's transaction (its owner commits): a concurrent change of the
+    same ticket (its version column) is a 409 here, not a failure at commit."""
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        raise RequestError(409, _("This request was changed by someone else meanwhile. Please try again.")) from None
+        raise ServiceError(409, _("This request was changed by someone else meanwhile. Please try again."),
+                           conflict=True) from None
 
 
 def _touch(ticket):
@@ -97,7 +92,7 @@ def build_request(brand, form, requester, submitter, subject, description, field
     subject = check_subject(subject)
     description = check_body(description)
     if form is not None and form.brand_id != brand.id:
-        raise RequestError(404, _("This form does not exist."))
+        raise ServiceError(404, _("This form does not exist."))
     if public is None:
         public = True
     public = policy.comment_is_public(requester if submitter is None else submitter, brand, public)
@@ -129,14 +124,14 @@ def create_request(brand, form, requester, submitter, subject, description, fiel
     """
     ticket = build_request(brand, form, requester, submitter, subject, description, field_values,
                            channel, assisted_by, followup_source, public)
-    _commit()
+    _flush()
     return ticket
 
 
 def create_followup(source, form, requester, subject, description, field_values=None,
                     channel="web", assisted_by=None) -> Ticket:
     if source.status != "closed":
-        raise RequestError(409, _("A follow-up can only be created for a closed request."))
+        raise ServiceError(409, _("A follow-up can only be created for a closed request."))
     return create_request(source.brand, form, requester, requester, subject, description, field_values,
                           channel=channel, assisted_by=assisted_by, followup_source=source)
 
@@ -146,7 +141,7 @@ def add_comment(ticket, author, body, public=True, channel="web", assisted_by=No
     agents' and light agents' never change the status (§5.5); closed requests refuse (409)."""
     body = check_body(body)
     if ticket.status == "closed":
-        raise RequestError(409, _("This request is closed. You can create a follow-up request instead."))
+        raise ServiceError(409, _("This request is closed. You can create a follow-up request instead."))
     brand = ticket.brand
     public = policy.comment_is_public(author, brand, public)
     comment = Comment(ticket_id=ticket.id, author_id=author.id, body=body, is_public=public,
@@ -157,38 +152,38 @@ def add_comment(ticket, author, body, public=True, channel="web", assisted_by=No
     if public and ticket.status in REOPENED_BY_END_USER and policy.comment_reopens(author, brand):
         apply_status(ticket, "open", author, assisted_by)
     _touch(ticket)
-    _commit()
+    _flush()
     return comment
 
 
 def set_status(ticket, status: str, actor, assisted_by=None) -> None:
     """Change the status with its history line; callers check who may (policy)."""
     if ticket.status == "closed":
-        raise RequestError(409, _("This request is closed and cannot change any more."))
+        raise ServiceError(409, _("This request is closed and cannot change any more."))
     apply_status(ticket, status, actor, assisted_by)
     _touch(ticket)
-    _commit()
+    _flush()
 
 
 def mark_solved(ticket, person, assisted_by=None) -> None:
     """The requester marks their request solved (no required_to_solve check for them, §4)."""
     if ticket.status in ("solved", "closed"):
-        raise RequestError(409, _("This request is already solved."))
+        raise ServiceError(409, _("This request is already solved."))
     set_status(ticket, "solved", person, assisted_by)
 
 
 def rate(ticket, person, score: str, comment: str | None = None) -> None:
     if score not in ("good", "bad"):
-        raise RequestError(422, _("Please choose good or bad."))
+        raise ServiceError(422, _("Please choose good or bad."))
     if ticket.status != "solved":
-        raise RequestError(409, _("You can rate this request once it is solved."))
+        raise ServiceError(409, _("You can rate this request once it is solved."))
     comment = (comment or "").strip() or None
     if comment is not None and len(comment) > MAX_BODY:
-        raise RequestError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
+        raise ServiceError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
     record_event(ticket, person, "rating", ticket.rating, score)
     ticket.rating, ticket.rating_comment, ticket.rated_at = score, comment, utcnow()
     _touch(ticket)
-    _commit()
+    _flush()
 
 
 def close_solved(now=None) -> list[Ticket]:
@@ -204,7 +199,7 @@ def close_solved(now=None) -> list[Ticket]:
             apply_status(ticket, "closed", None)
             ticket.updated_at = now
             closed.append(ticket)
-    _commit()
+    _flush()
     return closed
 
 
@@ -213,9 +208,9 @@ def close_solved(now=None) -> list[Ticket]:
 def save_draft(brand, user, form, subject, data, draft=None, channel="web", assisted_by=None) -> Draft:
     subject = single_line(subject)
     if len(subject) > MAX_SUBJECT:
-        raise RequestError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
+        raise ServiceError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
     if len(data.get("description") or "") > MAX_BODY:
-        raise RequestError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
+        raise ServiceError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
     if draft is None:
         draft = Draft(brand_id=brand.id, user_id=user.id, form_id=form.id, channel=channel,
                       assisted_by_id=_id(assisted_by))
@@ -224,7 +219,7 @@ def save_draft(brand, user, form, subject, data, draft=None, channel="web", assi
     draft.subject = subject
     draft.data = data
     draft.updated_at = utcnow()
-    _commit()
+    _flush()
     return draft
 
 
@@ -234,13 +229,13 @@ def submit_draft(draft, form, requester, submitter, subject, description, field_
     ticket = build_request(draft_brand(draft), form, requester, submitter, subject, description,
                            field_values, channel, assisted_by)
     db.session.delete(draft)
-    _commit()
+    _flush()
     return ticket
 
 
 def delete_draft(draft) -> None:
     db.session.delete(draft)
-    _commit()
+    _flush()
 
 
 def draft_brand(draft) -> Brand:

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Comment, Ticket, TicketEvent
 from portal.tickets import services
+from portal.service_error import ServiceError
 
 
 def test_create_request_routes_and_records(world):
@@ -34,11 +35,11 @@ def test_public_comment_makes_an_internal_request_public(world):
 
 def test_closed_refuses_comments_and_bad_input_writes_nothing(world, make_ticket):
     closed = make_ticket(world, world.user, status="closed")
-    with pytest.raises(services.RequestError) as error:
+    with pytest.raises(ServiceError) as error:
         services.add_comment(closed, world.user, "hello")
     assert error.value.status == 409
     for subject, body in (("", "body"), ("x" * 20_000, "body"), ("ok", "  ")):
-        with pytest.raises(services.RequestError) as error:
+        with pytest.raises(ServiceError) as error:
             services.create_request(world.brand, world.general, world.user, world.user, subject, body)
         assert error.value.status == 422
     assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
@@ -47,7 +48,7 @@ def test_closed_refuses_comments_and_bad_input_writes_nothing(world, make_ticket
 
 def test_form_of_another_brand_is_refused(world, make_world):
     other = make_world("globex")
-    with pytest.raises(services.RequestError) as error:
+    with pytest.raises(ServiceError) as error:
         services.create_request(world.brand, other.general, world.user, world.user, "Hi", "There")
     assert error.value.status == 404
 
@@ -58,5 +59,5 @@ def test_status_changes_keep_solved_at_in_step(world, make_ticket):
     assert ticket.status == "solved" and ticket.solved_at is not None
     services.add_comment(ticket, world.user, "Not fixed after all")
     assert ticket.status == "open" and ticket.solved_at is None
-    with pytest.raises(services.RequestError):
+    with pytest.raises(ServiceError):
         services.rate(ticket, world.user, "good")
