@@ -8,7 +8,7 @@ any GET). So a reply and its notifications, audit and search rows commit togethe
 A step that must last even though the request answers an error commits on its own, where it
 happens, and says why (a failed sign-in is counted; the throttle must hold).
 """
-from flask import request
+from flask import make_response, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,7 +32,7 @@ def commit_or_roll_back(response):
         db.session.commit()
     except (StaleDataError, IntegrityError):  # a concurrent write won the race: nothing of ours stands
         db.session.rollback()
-        return render_error(409, _conflict_message())
+        return make_response(render_error(409, _conflict_message()))
     return response
 
 
