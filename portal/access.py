@@ -4,35 +4,14 @@
 the request's facts (the `Actor`, resolved once per request) and turns its `Decision`s into
 answers: a translated refusal, a sign-in redirect, a 404, or off to the workspace.
 """
-from dataclasses import dataclass
-
 from flask import abort, current_app, g, has_request_context, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from . import policy
+from .actor import ANONYMOUS, Actor
 from .errors import abort_with
 from .numbers import parse_id
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts in this request. `user` is the signed-in principal (always the agent, DESIGN §8);
-    `person` is whose help centre this is: the assisted user while acting as them, else `user`.
-    Attribution of help-centre writes (`assisted_by`, `channel`) comes from here."""
-
-    user: object | None
-    person: object | None
-    assisted_by: object | None = None
-    channel: str = "web"
-    interaction: object | None = None
-
-    @property
-    def acting(self) -> bool:
-        return self.assisted_by is not None
-
-
-ANONYMOUS = Actor(None, None)
 
 
 def current_actor() -> Actor:

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import policy
 from ..auth.invitations import member_or_invite
 from ..auth.models import User
+from ..actor import Actor
 from ..auth.services import ServiceError
 from ..extensions import db
 from ..models_base import utcnow
@@ -75,7 +76,7 @@ def _check_choice(value, choices, message):
     return value
 
 
-def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
+def _resolve_assignment(brand, agent, group_id, assignee_id, solving: bool):
     """Check group and assignee together; solving without an assignee assigns the solver if they
     may be assigned. Returns (group, assignee) objects (None allowed)."""
     groups = {g.id: g for g in brand_groups(brand)}
@@ -84,9 +85,9 @@ def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
     group = groups.get(group_id)
     agents = {user.id: (user, group_ids) for user, group_ids in assignable_agents(brand)}
     if assignee_id is None and solving:
-        entry = agents.get(actor.id)
-        if entry and policy.may_be_assigned(policy.role_of(actor, brand), group_id in entry[1], group_id):
-            assignee_id = actor.id
+        entry = agents.get(agent.id)
+        if entry and policy.may_be_assigned(policy.role_of(agent, brand), group_id in entry[1], group_id):
+            assignee_id = agent.id
         else:
             raise ServiceError(422, _("A solved ticket needs an assignee, and you cannot be assigned "
                                         "because you are not a member of the group %(group)s.",
@@ -103,7 +104,7 @@ def _resolve_assignment(brand, actor, group_id, assignee_id, solving: bool):
     return group, db.session.get(User, agent.id)
 
 
-def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
+def update_ticket(ticket, actor: Actor, brand, posted, current_fields: dict) -> None:
     """Apply the workspace form: status, priority, type, group, assignee, fields and a reply."""
     version = _int_or_none(posted.get("version"), _("The form is incomplete. Please reload the page."))
     if ticket.status == "closed":
@@ -114,7 +115,7 @@ def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
     body = (posted.get("body") or "").strip()
     wants_public = posted.get("public") == "1"
     changes = _changes(ticket, brand, posted, current_fields)
-    if not policy.can_change_ticket(actor, brand) and (changes or wants_public):
+    if not policy.can_change_ticket(actor.person, brand) and (changes or wants_public):
         raise ServiceError(403, _("Light agents can only add internal notes."))
     if body:
         body = check_body(body)
@@ -124,7 +125,7 @@ def update_ticket(ticket, actor, brand, posted, current_fields: dict) -> None:
         _validate_and_apply(ticket, actor, brand, changes, current_fields)
     try:
         if body:
-            add_comment(ticket, actor, body, public=wants_public, channel="web")
+            add_comment(ticket, actor, body, public=wants_public)
         else:
             ticket.updated_at = utcnow()
         db.session.flush()
@@ -175,7 +176,7 @@ def _validate_and_apply(ticket, actor, brand, changes, current_fields) -> None:
         if not policy.may_be_assigned("agent", group_id in member, group_id):
             assignee_id = None
     solving = status == "solved" and ticket.status != "solved"
-    group, assignee = _resolve_assignment(brand, actor, group_id, assignee_id, solving)
+    group, assignee = _resolve_assignment(brand, actor.person, group_id, assignee_id, solving)
     merged = {**current_fields, **changes.get("fields", {})}
     if solving:
         _values, _errors, shown = clean_fields(ticket.form, {}, merged)
@@ -221,17 +222,17 @@ def _write_fields(ticket, actor, new_values: dict) -> None:
             row.value = value
 
 
-def _requester(brand, actor, email):
+def _requester(brand, agent, email):
     """The member with this e-mail, or the person it invites (DESIGN §2): a ticket may be opened
     for someone who has not accepted yet; the brand then shows them by e-mail only."""
     try:
-        requester, _member = member_or_invite(brand, email or "", actor=actor)
+        requester, _member = member_or_invite(brand, email or "", actor=agent)
     except ServiceError as error:
         raise ServiceError(422, str(error), field_errors={"requester_email": str(error)}) from None
     return requester
 
 
-def create_on_behalf(brand, actor, form, posted, channels=WORKSPACE_CHANNELS):
+def create_on_behalf(brand, actor: Actor, form, posted, channels=WORKSPACE_CHANNELS):
     """A ticket for a member of the brand, any form (agent-only ones too), on a chosen channel
     (the API passes its own: channels=("api",))."""
     channel = _check_choice(posted.get("channel", "web"), channels, _("Choose a valid channel."))
@@ -240,15 +241,15 @@ def create_on_behalf(brand, actor, form, posted, channels=WORKSPACE_CHANNELS):
     values, errors, _shown = clean_fields(form, posted, {})
     if errors:
         raise ServiceError(422, next(iter(errors.values())), field_errors=errors)
-    full_agent = policy.can_change_ticket(actor, brand)
+    full_agent = policy.can_change_ticket(actor.person, brand)
     group_id = _int_or_none(posted.get("group_id"), _("This group does not exist in this help centre."))
     if group_id is None and form is not None:
         group_id = form.default_group_id
     assignee_id = _int_or_none(posted.get("assignee_id"), _("Only agents of this help centre can be assigned."))
     if assignee_id is not None and not full_agent:
         raise ServiceError(403, _("Light agents cannot assign tickets."))
-    group, assignee = _resolve_assignment(brand, actor, group_id, assignee_id, solving=False)
-    requester = _requester(brand, actor, posted.get("requester_email"))
+    group, assignee = _resolve_assignment(brand, actor.person, group_id, assignee_id, solving=False)
+    requester = _requester(brand, actor.person, posted.get("requester_email"))
     ticket = build_request(brand, form, requester, actor, posted.get("subject"), posted.get("body"),
                            {k: v for k, v in values.items() if v not in (None, [], "")},
                            channel=channel, public=posted.get("public", "1") == "1")

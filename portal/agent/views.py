@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import policy
+from ..access import current_actor
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
@@ -113,7 +114,7 @@ def update(ticket_id):
     viewer = workspace_viewer()
     ticket = load_ticket(ticket_id, viewer)
     try:
-        update_ticket(ticket, current_user, current_brand, request.form, queries.field_values(ticket))
+        update_ticket(ticket, current_actor(), current_brand, request.form, queries.field_values(ticket))
     except ServiceError as error:
         db.session.rollback()  # the page below shows the ticket as stored, not the refused change
         ticket = load_ticket(ticket_id, viewer)
@@ -139,7 +140,7 @@ def new_ticket():
     error, status = None, 200
     if request.method == "POST":
         try:
-            created = create_on_behalf(current_brand, current_user, form, request.form)
+            created = create_on_behalf(current_brand, current_actor(), form, request.form)
         except ServiceError as refused:
             error, status = refused, refused.status
         else:

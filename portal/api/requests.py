@@ -17,10 +17,16 @@ from .access import as_id, custom_fields_form, load_request, require, requests_p
 from .common import comment_of, json_body, page_args, paged, route, string_arg
 from .errors import field_details, refuse
 from .serializers import comment_json, load_extras, rating_json, request_json
+from ..actor import Actor
 from ..service_error import ServiceError
 
 SOLVED_STATUSES = ("solved", "closed")
 API_CHANNEL = "api"
+
+
+def _actor(person) -> Actor:
+    """The API's caller acts as themselves, on the API channel."""
+    return Actor.itself(person, API_CHANNEL)
 
 
 def _service(function, *args, **kwargs):
@@ -136,8 +142,8 @@ def create_request():
     values, details = _check_submission(form, subject, comment.get("body"), payload.get("custom_fields"))
     if details:
         refuse(422, next(iter(details.values()))[0]["description"], details)
-    ticket = _service(services.create_request, current_brand, form, person, person, subject, comment.get("body"),
-                      values, channel=API_CHANNEL)
+    ticket = _service(services.create_request, current_brand, form, person, _actor(person), subject,
+                      comment.get("body"), values)
     return _one(ticket, 201)
 
 
@@ -155,9 +161,9 @@ def update_request(request_id):
     if body is not None:
         require(policy.COMMENT, ticket=ticket)
         _service(services.check_body, body)
-        _service(services.add_comment, ticket, current_user, body, public=True, channel=API_CHANNEL)
+        _service(services.add_comment, ticket, _actor(current_user), body, public=True)
     if solved:
-        _service(services.mark_solved, ticket, current_user)
+        _service(services.mark_solved, ticket, _actor(current_user))
     return _one(ticket)
 
 
@@ -169,5 +175,5 @@ def rate_ticket(ticket_id):
     comment = payload.get("comment")
     if comment is not None and not isinstance(comment, str):
         refuse(422, _("The comment must be text."))
-    _service(services.rate, ticket, current_user, payload.get("score"), comment)
+    _service(services.rate, ticket, _actor(current_user), payload.get("score"), comment)
     return jsonify(satisfaction_rating=rating_json(ticket))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from .. import policy
+from ..actor import Actor
 from ..agent import queries
 from ..agent.services import create_on_behalf, update_ticket
 from ..auth.services import is_member
@@ -138,7 +139,8 @@ def create_ticket():
         refuse(422, _("Please enter a subject."))
     posted = _posted(payload)
     posted.update({"subject": subject or "", "requester_email": _requester_email(payload), "channel": API_CHANNEL})
-    ticket = _workspace(create_on_behalf, current_brand, current_user, form, posted, channels=(API_CHANNEL,))
+    ticket = _workspace(create_on_behalf, current_brand, Actor.itself(current_user, API_CHANNEL), form, posted,
+                        channels=(API_CHANNEL,))
     return _one(ticket, 201)
 
 
@@ -184,7 +186,7 @@ def update(ticket_id):
     # The version read here makes the write itself conditional: a change landing between this
     # check and the commit is a 409 too.
     posted["version"] = str(ticket.version)
-    _workspace(update_ticket, ticket, current_user, current_brand, posted, queries.field_values(ticket),
-               safe_update=stamp is not None)
+    _workspace(update_ticket, ticket, Actor.itself(current_user, API_CHANNEL), current_brand, posted,
+               queries.field_values(ticket), safe_update=stamp is not None)
     db.session.expire_all()
     return _one(_load(ticket_id, viewer))

@@ -6,28 +6,12 @@ from flask_login import login_required
 from .. import access, policy
 from ..access import blocked_while_acting, current_actor
 from ..brands import current_brand
-from ..errors import abort_with
 from ..numbers import MAX_PAGE, parse_int, query_id
 from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
 from ..tickets.models import STATUSES
 from . import bp
 from .forms import ActionForm, CommentForm, RatingForm, RequestForm
-from ..service_error import ServiceError
-
-
-def _attribution() -> dict:
-    """Help-centre writes are the person's, with the assisting agent and the interaction's channel
-    when an agent acts for them (DESIGN §8): both from the request's actor."""
-    actor = current_actor()
-    return {"assisted_by": actor.assisted_by, "channel": actor.channel}
-
-
-def _service_call(function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except ServiceError as error:
-        abort_with(error.status, error.message)
 
 
 @bp.get("/")
@@ -81,8 +65,7 @@ def new_request():
     elif "save_draft" in request.form:
         values, _views = ticket_fields.clean_submission(form, request.form, enforce_required=False)
         data = {"description": page.description.data or "", "fields": {str(k): v for k, v in values.items()}}
-        _service_call(services.save_draft, current_brand, person, form, page.subject.data, data,
-                      draft=draft, **_attribution())
+        services.save_draft(current_brand, current_actor(), form, page.subject.data, data, draft=draft)
         flash(_("Your draft is saved. You can finish it from My activities."), "success")
         return redirect(url_for("helpcenter.my_activities", tab="drafts"))
     else:
@@ -97,14 +80,14 @@ def new_request():
 
 
 def _submit(person, form, page, values, draft, source):
-    common = dict(subject=page.subject.data, description=page.description.data, field_values=values,
-                  **_attribution())
+    actor = current_actor()
+    common = dict(subject=page.subject.data, description=page.description.data, field_values=values)
     if draft is not None:
-        ticket = _service_call(services.submit_draft, draft, form, person, person, **common)
+        ticket = services.submit_draft(draft, form, actor, **common)
     elif source is not None:
-        ticket = _service_call(services.create_followup, source, form, person, **common)
+        ticket = services.create_followup(source, form, actor, **common)
     else:
-        ticket = _service_call(services.create_request, current_brand, form, person, person, **common)
+        ticket = services.create_request(current_brand, form, person, actor, **common)
     if not ticket.is_public:
         # A light agent's request is an internal note: it lives in the workspace (§5.1).
         flash(_("Your request was created as an internal note; find it in the agent workspace."), "info")
@@ -121,7 +104,7 @@ def delete_draft(draft_id):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    _service_call(services.delete_draft, draft)
+    services.delete_draft(draft)
     flash(_("The draft was deleted."), "success")
     return redirect(url_for("helpcenter.my_activities", tab="drafts"))
 
@@ -200,7 +183,7 @@ def add_comment(ticket_id):
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_request(ticket, person, comment_form=form, status=422)
-    _service_call(services.add_comment, ticket, person, form.body.data, public=True, **_attribution())
+    services.add_comment(ticket, current_actor(), form.body.data, public=True)
     flash(_("Your comment was added."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
@@ -211,7 +194,7 @@ def mark_solved(ticket_id):
     ticket, person = _load_ticket(ticket_id, policy.MARK_SOLVED)
     if not ActionForm().validate_on_submit():
         abort(400)
-    _service_call(services.mark_solved, ticket, person, assisted_by=current_actor().assisted_by)
+    services.mark_solved(ticket, current_actor())
     flash(_("Your request is marked as solved."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
@@ -224,6 +207,6 @@ def rate(ticket_id):
     form = RatingForm()
     if not form.validate_on_submit():
         return _render_request(ticket, person, rating_form=form, status=422)
-    _service_call(services.rate, ticket, person, form.score.data, form.comment.data)
+    services.rate(ticket, current_actor(), form.score.data, form.comment.data)
     flash(_("Thank you for your rating."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import policy
+from ..actor import Actor
 from ..brands.models import Brand
 from ..brands.settings import settings_for
 from ..extensions import db
@@ -47,12 +48,14 @@ def check_body(body: str | None) -> str:
     return body
 
 
-def record_event(ticket, actor, field: str, old=None, new=None, assisted_by=None) -> TicketEvent:
-    """One line of the ticket's history; the caller commits with the change it describes."""
+def record_event(ticket, actor: Actor | None, field: str, old=None, new=None) -> TicketEvent:
+    """One line of the ticket's history (by the actor's person, with the assisting agent), written
+    with the change it describes. `actor` None: the system (auto-close)."""
     if ticket.id is None:
         db.session.flush()
     event = TicketEvent(
-        ticket_id=ticket.id, actor_id=_id(actor), assisted_by_id=_id(assisted_by), field=field,
+        ticket_id=ticket.id, actor_id=_id(actor and actor.person), assisted_by_id=_id(actor and actor.assisted_by),
+        field=field,
         old_value=None if old is None else str(old), new_value=None if new is None else str(new),
     )
     db.session.add(event)
@@ -73,12 +76,12 @@ def _touch(ticket):
     ticket.updated_at = utcnow()
 
 
-def apply_status(ticket, status: str, actor, assisted_by=None) -> None:
+def apply_status(ticket, status: str, actor: Actor | None) -> None:
     """Change the status with its history line, in the session: no closed check, no commit
     (set_status below does both; the workspace bundles it with other changes)."""
     if ticket.status == status:
         return
-    record_event(ticket, actor, "status", ticket.status, status, assisted_by)
+    record_event(ticket, actor, "status", ticket.status, status)
     ticket.status = status
     if status == "solved":
         ticket.solved_at = utcnow()
@@ -86,93 +89,97 @@ def apply_status(ticket, status: str, actor, assisted_by=None) -> None:
         ticket.solved_at = None
 
 
-def build_request(brand, form, requester, submitter, subject, description, field_values=None,
-                  channel="web", assisted_by=None, followup_source=None, public=None) -> Ticket:
-    """Create a request in the session without committing (for callers that bundle writes)."""
+def build_request(brand, form, requester, actor: Actor, subject, description, field_values=None,
+                  followup_source=None, public=None, channel: str | None = None) -> Ticket:
+    """Create a request in the session (for callers that bundle writes), submitted by the actor's
+    person for `requester`. `channel`: how the request came in, when not the actor's own (an agent
+    records a phone call)."""
+    submitter, assisted_by, channel = actor.person, actor.assisted_by, channel or actor.channel
     subject = check_subject(subject)
     description = check_body(description)
     if form is not None and form.brand_id != brand.id:
         raise ServiceError(404, _("This form does not exist."))
     if public is None:
         public = True
-    public = policy.comment_is_public(requester if submitter is None else submitter, brand, public)
+    public = policy.comment_is_public(submitter, brand, public)
     now = utcnow()
     ticket = Ticket(
         brand_id=brand.id, form_id=_id(form), subject=subject, status="new",
-        requester_id=requester.id, submitter_id=(submitter or requester).id,
+        requester_id=requester.id, submitter_id=submitter.id,
         assisted_by_id=_id(assisted_by), group_id=form.default_group_id if form is not None else None,
         channel=channel, followup_source_id=_id(followup_source), is_public=public,
         created_at=now, updated_at=now,
     )
     db.session.add(ticket)
     db.session.flush()
-    db.session.add(Comment(ticket_id=ticket.id, author_id=(submitter or requester).id, body=description,
+    db.session.add(Comment(ticket_id=ticket.id, author_id=submitter.id, body=description,
                            is_public=public, channel=channel, assisted_by_id=_id(assisted_by), created_at=now))
     for field_id, value in (field_values or {}).items():
         db.session.add(TicketFieldValue(ticket_id=ticket.id, field_id=field_id, value=value))
-    record_event(ticket, submitter or requester, "created", None, ticket.id, assisted_by)
+    record_event(ticket, actor, "created", None, ticket.id)
     if followup_source is not None:
-        record_event(followup_source, submitter or requester, "followup", None, ticket.id, assisted_by)
+        record_event(followup_source, actor, "followup", None, ticket.id)
     return ticket
 
 
-def create_request(brand, form, requester, submitter, subject, description, field_values=None,
-                   channel="web", assisted_by=None, followup_source=None, public=None) -> Ticket:
+def create_request(brand, form, requester, actor: Actor, subject, description, field_values=None,
+                   followup_source=None, public=None) -> Ticket:
     """A new request routed to the form's default group. A light agent's is internal-first (§5.1).
 
     field_values: {field_id: cleaned value} (see tickets.fields.clean_submission).
     """
-    ticket = build_request(brand, form, requester, submitter, subject, description, field_values,
-                           channel, assisted_by, followup_source, public)
+    ticket = build_request(brand, form, requester, actor, subject, description, field_values,
+                           followup_source, public)
     _flush()
     return ticket
 
 
-def create_followup(source, form, requester, subject, description, field_values=None,
-                    channel="web", assisted_by=None) -> Ticket:
+def create_followup(source, form, actor: Actor, subject, description, field_values=None) -> Ticket:
+    """A new request of the actor's person, linked to their closed one."""
     if source.status != "closed":
         raise ServiceError(409, _("A follow-up can only be created for a closed request."))
-    return create_request(source.brand, form, requester, requester, subject, description, field_values,
-                          channel=channel, assisted_by=assisted_by, followup_source=source)
+    return create_request(source.brand, form, actor.person, actor, subject, description, field_values,
+                          followup_source=source)
 
 
-def add_comment(ticket, author, body, public=True, channel="web", assisted_by=None) -> Comment:
-    """Add to the thread. An end user's public comment reopens pending/hold/solved (§4);
+def add_comment(ticket, actor: Actor, body, public=True) -> Comment:
+    """Add to the thread as the actor's person. An end user's public comment reopens pending/hold/solved (§4);
     agents' and light agents' never change the status (§5.5); closed requests refuse (409)."""
     body = check_body(body)
     if ticket.status == "closed":
         raise ServiceError(409, _("This request is closed. You can create a follow-up request instead."))
     brand = ticket.brand
+    author = actor.person
     public = policy.comment_is_public(author, brand, public)
     comment = Comment(ticket_id=ticket.id, author_id=author.id, body=body, is_public=public,
-                      channel=channel, assisted_by_id=_id(assisted_by), created_at=utcnow())
+                      channel=actor.channel, assisted_by_id=_id(actor.assisted_by), created_at=utcnow())
     db.session.add(comment)
     if public and not ticket.is_public:
         ticket.is_public = True
     if public and ticket.status in REOPENED_BY_END_USER and policy.comment_reopens(author, brand):
-        apply_status(ticket, "open", author, assisted_by)
+        apply_status(ticket, "open", actor)
     _touch(ticket)
     _flush()
     return comment
 
 
-def set_status(ticket, status: str, actor, assisted_by=None) -> None:
+def set_status(ticket, status: str, actor: Actor | None) -> None:
     """Change the status with its history line; callers check who may (policy)."""
     if ticket.status == "closed":
         raise ServiceError(409, _("This request is closed and cannot change any more."))
-    apply_status(ticket, status, actor, assisted_by)
+    apply_status(ticket, status, actor)
     _touch(ticket)
     _flush()
 
 
-def mark_solved(ticket, person, assisted_by=None) -> None:
+def mark_solved(ticket, actor: Actor) -> None:
     """The requester marks their request solved (no required_to_solve check for them, §4)."""
     if ticket.status in ("solved", "closed"):
         raise ServiceError(409, _("This request is already solved."))
-    set_status(ticket, "solved", person, assisted_by)
+    set_status(ticket, "solved", actor)
 
 
-def rate(ticket, person, score: str, comment: str | None = None) -> None:
+def rate(ticket, actor: Actor, score: str, comment: str | None = None) -> None:
     if score not in ("good", "bad"):
         raise ServiceError(422, _("Please choose good or bad."))
     if ticket.status != "solved":
@@ -180,7 +187,7 @@ def rate(ticket, person, score: str, comment: str | None = None) -> None:
     comment = (comment or "").strip() or None
     if comment is not None and len(comment) > MAX_BODY:
         raise ServiceError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
-    record_event(ticket, person, "rating", ticket.rating, score)
+    record_event(ticket, actor, "rating", ticket.rating, score)
     ticket.rating, ticket.rating_comment, ticket.rated_at = score, comment, utcnow()
     _touch(ticket)
     _flush()
@@ -205,15 +212,15 @@ def close_solved(now=None) -> list[Ticket]:
 
 # Drafts (DESIGN §4): an unfinished request form, resumed from My activities.
 
-def save_draft(brand, user, form, subject, data, draft=None, channel="web", assisted_by=None) -> Draft:
+def save_draft(brand, actor: Actor, form, subject, data, draft=None) -> Draft:
     subject = single_line(subject)
     if len(subject) > MAX_SUBJECT:
         raise ServiceError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
     if len(data.get("description") or "") > MAX_BODY:
         raise ServiceError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))
     if draft is None:
-        draft = Draft(brand_id=brand.id, user_id=user.id, form_id=form.id, channel=channel,
-                      assisted_by_id=_id(assisted_by))
+        draft = Draft(brand_id=brand.id, user_id=actor.person.id, form_id=form.id, channel=actor.channel,
+                      assisted_by_id=_id(actor.assisted_by))
         db.session.add(draft)
     draft.form_id = form.id
     draft.subject = subject
@@ -223,11 +230,9 @@ def save_draft(brand, user, form, subject, data, draft=None, channel="web", assi
     return draft
 
 
-def submit_draft(draft, form, requester, submitter, subject, description, field_values=None,
-                 channel="web", assisted_by=None) -> Ticket:
-    """Create the request and remove the draft, in one transaction."""
-    ticket = build_request(draft_brand(draft), form, requester, submitter, subject, description,
-                           field_values, channel, assisted_by)
+def submit_draft(draft, form, actor: Actor, subject, description, field_values=None) -> Ticket:
+    """Create the actor's person's request and remove the draft, in one transaction."""
+    ticket = build_request(draft_brand(draft), form, actor.person, actor, subject, description, field_values)
     db.session.delete(draft)
     _flush()
     return ticket

@@ -7,6 +7,7 @@ from portal.tickets.models import Comment, Ticket, TicketCollaborator
 from portal.tickets.services import create_request, set_status
 
 from .conftest import end_test_transaction
+from portal.actor import Actor
 
 
 def _new(world, api, who="user", **request):
@@ -83,7 +84,7 @@ def test_agents_are_refused_where_agents_manage_requests_is_off(world, api):
 def test_an_end_user_comment_reopens_an_agents_does_not(world, api):
     created = _new(world, api).get_json()["request"]
     ticket = db.session.get(Ticket, created["id"])
-    set_status(ticket, "pending", world["agent"])
+    set_status(ticket, "pending", Actor.itself(world["agent"]))
     db.session.add(TicketCollaborator(ticket_id=created["id"], user_id=world["agent"].id))
     db.session.commit()
     agent_comment = api("PUT", world["acme"], f"/requests/{created['id']}.json", world["agent"],
@@ -130,7 +131,7 @@ def test_comments_show_only_public_ones(world, api):
 
 def test_lists_paginate_with_absolute_links_and_counts(world, api):
     for n in range(3):
-        create_request(world["acme"], world["form"], world["user"], world["user"], f"Request {n}", "Body",
+        create_request(world["acme"], world["form"], world["user"], Actor.itself(world["user"]), f"Request {n}", "Body",
                        {world["category"].id: "hardware"})
     first = api("GET", world["acme"], "/requests.json?per_page=2", world["user"]).get_json()
     assert first["count"] == 3 and len(first["requests"]) == 2
@@ -148,9 +149,9 @@ def test_lists_paginate_with_absolute_links_and_counts(world, api):
 def test_status_filter_search_open_and_solved(world, api):
     ids = []
     for subject, status in (("Printer jams", "open"), ("VPN drops", "solved"), ("Old laptop", "closed")):
-        ticket = create_request(world["acme"], world["form"], world["user"], world["user"], subject, "Body",
+        ticket = create_request(world["acme"], world["form"], world["user"], Actor.itself(world["user"]), subject, "Body",
                                 {world["category"].id: "hardware"})
-        set_status(ticket, status, world["agent"])
+        set_status(ticket, status, Actor.itself(world["agent"]))
         ids.append(ticket.id)
     end_test_transaction()
 
@@ -171,7 +172,7 @@ def test_list_query_count_does_not_grow_with_the_page(world, api, app):
 
     def count_for(n):
         for i in range(n):
-            create_request(world["acme"], world["form"], world["user"], world["user"], f"R{i}", "Body",
+            create_request(world["acme"], world["form"], world["user"], Actor.itself(world["user"]), f"R{i}", "Body",
                            {world["category"].id: "hardware"})
         api("GET", world["acme"], "/users/me.json", world["user"])  # the window's first request sweeps old ones
         statements = []
@@ -194,7 +195,7 @@ def test_satisfaction_rating_is_for_the_requester_of_a_solved_request(world, api
     path = f"/tickets/{created['id']}/satisfaction_rating.json"
     rating = {"satisfaction_rating": {"score": "good", "comment": "Thanks"}}
     assert api("POST", world["acme"], path, world["user"], json=rating).status_code == 409  # not solved yet
-    set_status(db.session.get(Ticket, created["id"]), "solved", world["agent"])
+    set_status(db.session.get(Ticket, created["id"]), "solved", Actor.itself(world["agent"]))
     assert api("POST", world["acme"], path, world["user"],
                json={"satisfaction_rating": {"score": "great"}}).status_code == 422
     rated = api("POST", world["acme"], path, world["user"], json=rating)
@@ -202,7 +203,7 @@ def test_satisfaction_rating_is_for_the_requester_of_a_solved_request(world, api
     assert rated.get_json()["satisfaction_rating"]["score"] == "good"
     # Agents do not rate, even their own requests (DESIGN §5.6).
     mine = _new(world, api, who="agent").get_json()["request"]
-    set_status(db.session.get(Ticket, mine["id"]), "solved", world["agent"])
+    set_status(db.session.get(Ticket, mine["id"]), "solved", Actor.itself(world["agent"]))
     refused = api("POST", world["acme"], f"/tickets/{mine['id']}/satisfaction_rating.json", world["agent"],
                   json=rating)
     assert refused.status_code == 403

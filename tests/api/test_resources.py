@@ -2,6 +2,7 @@
 from portal.api.tokens import create_token
 from portal.extensions import db
 from portal.tickets.services import create_request
+from portal.actor import Actor
 
 
 def test_me_and_users_as_end_users_and_staff_see_them(world, api):
@@ -25,7 +26,7 @@ def test_light_agents_read_name_and_email_of_people_on_their_tickets_never_conta
     # Not on any ticket the light agent sees: refused, as for an end user.
     assert api("GET", acme, path, world["light"]).status_code == 403
     assert api("GET", acme, f"/users/{other.id}/requests.json", world["light"]).status_code == 403
-    create_request(acme, world["form"], other, other, "Printer jams", "Body", {world["category"].id: "hardware"})
+    create_request(acme, world["form"], other, Actor.itself(other), "Printer jams", "Body", {world["category"].id: "hardware"})
     shown = api("GET", acme, path, world["light"])
     assert shown.status_code == 200
     user = shown.get_json()["user"]
@@ -43,7 +44,7 @@ def test_the_workspace_shows_contact_details_to_agents_not_light_agents(world, c
     other, acme = world["other"], world["acme"]
     other.phone, other.address = "+33 1 23 45 67 89", "1 rue de la Paix, Paris"
     db.session.commit()
-    ticket = create_request(acme, world["form"], other, other, "Printer jams", "Body",
+    ticket = create_request(acme, world["form"], other, Actor.itself(other), "Printer jams", "Body",
                             {world["category"].id: "hardware"})
     login(acme, world["light"])
     page = client.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
@@ -63,7 +64,7 @@ def test_user_search_is_for_agents_only(world, api):
 
 
 def test_a_users_requests(world, api):
-    ticket = create_request(world["acme"], world["form"], world["other"], world["other"], "Password reset loop",
+    ticket = create_request(world["acme"], world["form"], world["other"], Actor.itself(world["other"]), "Password reset loop",
                             "Body", {world["category"].id: "hardware"})
     path = f"/users/{world['other'].id}/requests.json"
     assert [r["id"] for r in api("GET", world["acme"], path, world["other"]).get_json()["requests"]] == [ticket.id]

@@ -10,6 +10,7 @@ from portal.api.tokens import create_token
 from portal.extensions import db
 
 from .conftest import basic, end_test_transaction
+from portal.actor import Actor
 
 EXAMPLES_PER_OPERATION = 12
 # Every other built-in check runs (no 500, status codes, content types, response schemas, auth).
@@ -23,7 +24,7 @@ def _seed_requests(world):
     from portal.tickets.services import create_request
 
     for person in (world["user"], world["agent"]):
-        create_request(world["acme"], world["form"], person, person, "Printer jams", "On floor 2.",
+        create_request(world["acme"], world["form"], person, Actor.itself(person), "Printer jams", "On floor 2.",
                        {world["category"].id: "hardware"})
 
 

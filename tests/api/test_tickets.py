@@ -6,11 +6,12 @@ import pytest
 from portal.extensions import db
 from portal.tickets.models import Comment, Ticket
 from portal.tickets.services import create_request
+from portal.actor import Actor
 
 
 @pytest.fixture
 def ticket(world):
-    return create_request(world["acme"], world["form"], world["user"], world["user"], "Printer jams", "Floor 2.",
+    return create_request(world["acme"], world["form"], world["user"], Actor.itself(world["user"]), "Printer jams", "Floor 2.",
                           {world["category"].id: "hardware"})
 
 
@@ -110,7 +111,7 @@ def test_creating_for_a_non_member_or_another_brands_form_is_refused(world, api,
 
 def test_light_agents_see_only_their_groups_tickets(world, api, ticket, make_group):
     other_group = make_group(world["acme"], "Security")
-    hidden = create_request(world["acme"], None, world["user"], world["user"], "Elsewhere", "Body")
+    hidden = create_request(world["acme"], None, world["user"], Actor.itself(world["user"]), "Elsewhere", "Body")
     hidden.group_id = other_group.id
     db.session.commit()
     listed = api("GET", world["acme"], "/tickets.json", world["light"]).get_json()
@@ -122,7 +123,7 @@ def test_light_agents_see_only_their_groups_tickets(world, api, ticket, make_gro
 def test_an_agent_requester_outside_the_group_does_not_see_internal_notes_when_the_brand_hides_them(
         world, api, make_user, make_group):
     outsider_agent = make_user(roles={world["acme"]: "agent"})
-    mine = create_request(world["acme"], world["form"], outsider_agent, outsider_agent, "My laptop", "Broken.",
+    mine = create_request(world["acme"], world["form"], outsider_agent, Actor.itself(outsider_agent), "My laptop", "Broken.",
                           {world["category"].id: "hardware"})
     db.session.add(Comment(ticket_id=mine.id, author_id=world["agent"].id, body="Internal", is_public=False))
     db.session.commit()
