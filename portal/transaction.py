@@ -7,7 +7,12 @@ any GET). So a reply and its notifications, audit and search rows commit togethe
 
 A step that must last even though the request answers an error commits on its own, where it
 happens, and says why (a failed sign-in is counted; the throttle must hold).
+
+Work that follows a commit but is no part of it (bringing the search index in step) registers
+with `after_commit_work` and runs once the request's commit is done, never inside it.
 """
+import logging
+
 from flask import make_response, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +23,22 @@ from .extensions import db
 from .service_error import ServiceError
 
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
+_AFTER_COMMIT = []
+log = logging.getLogger(__name__)
+
+
+def after_commit_work(function) -> None:
+    """Run `function()` after each request whose writes were committed (once per function)."""
+    if function not in _AFTER_COMMIT:
+        _AFTER_COMMIT.append(function)
+
+
+def _run_after_commit_work() -> None:
+    for function in _AFTER_COMMIT:
+        try:
+            function()
+        except Exception:  # the commit stands; the work's own log says what waits
+            log.exception("work after the commit failed: %s", getattr(function, "__name__", function))
 
 
 def _conflict_message() -> str:
@@ -25,6 +46,13 @@ def _conflict_message() -> str:
 
 
 def commit_or_roll_back(response):
+    response = _commit_or_roll_back(response)
+    # Also after a rollback: a step that committed on its own (a counted failure) may have work.
+    _run_after_commit_work()
+    return response
+
+
+def _commit_or_roll_back(response):
     if request.method in READ_ONLY_METHODS or response.status_code >= 400:
         db.session.rollback()
         return response

@@ -10,7 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 from whoosh.idsets import BitSet
@@ -22,6 +22,7 @@ from ..brands.settings import SETTINGS
 from ..database import write_connection
 from ..extensions import db
 from ..tickets.models import Ticket
+from ..transaction import after_commit_work
 from . import documents
 from .index import IndexStore, IndexUnavailable, LockTimeout, build_query, quiet_leaks, rebuild_codec
 from .models import SearchOutbox
@@ -79,10 +80,31 @@ def _after_flush(session: Session, _flush_context) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    if not session.info.pop(_DIRTY, False):
+    """Inside a web request, the index is brought in step after the request's commit is done
+    (portal.transaction runs `apply_pending`), never inside it; elsewhere (commands, scripts) now."""
+    if not session.info.get(_DIRTY):
         return
+    if has_request_context():
+        g.search_outbox_pending = True
+        session.info.pop(_DIRTY, None)
+        return
+    session.info.pop(_DIRTY, None)
+    _apply_quietly(rebuild_missing=True)
+
+
+def apply_pending() -> None:
+    """After a request's commit: apply the outbox rows it wrote, if it wrote any. A web request
+    never rebuilds a missing index: the next search or `flask search reindex` does."""
+    if g.pop("search_outbox_pending", False):
+        _apply_quietly(rebuild_missing=False)
+
+
+def _apply_quietly(rebuild_missing: bool) -> None:
     try:
-        apply_outbox()
+        apply_outbox(rebuild_missing)
+    except IndexUnavailable as error:  # a write never rebuilds the index: the rows wait for it
+        log.warning("search index unavailable (%s): changes wait for `flask search reindex` or the next search",
+                    error)
     except Exception:  # the commit stands; the rows wait for the next writer
         log.exception("search outbox not applied yet")
 
@@ -100,6 +122,7 @@ def install_hooks() -> None:
         return
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "after_commit", _after_commit)
+    after_commit_work(apply_pending)
     event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
     _hooks_installed = True
 
@@ -129,10 +152,12 @@ def _documents_for(conn, user_filter, regions: dict[int, str]) -> dict[int, dict
 
 
 # --- applying the outbox -----------------------------------------------------------------------
-def apply_outbox() -> int:
-    """Apply every pending outbox row to the index; returns how many users were updated."""
+def apply_outbox(rebuild_missing: bool = True) -> int:
+    """Apply every pending outbox row to the index; returns how many users were updated.
+    `rebuild_missing`: rebuild a missing index first (commands), else raise IndexUnavailable."""
     index_store = store()
-    _open_or_rebuild(index_store)
+    if rebuild_missing:
+        _open_or_rebuild(index_store)
     applied = 0
     with index_store.write_lock(LOCK_TIMEOUT_SECONDS):
         ix = index_store.open()

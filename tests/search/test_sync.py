@@ -207,3 +207,18 @@ def test_a_failed_rebuild_keeps_the_live_index(app, make_brand, add_person, find
     generations = [name for name in os.listdir(store.base_dir) if name.startswith("gen-")]
     assert store.current_name() == live and generations == [live] and not store.reindexing()
     assert find(brand, "bohr") == [person.id]
+
+
+def test_a_web_write_never_rebuilds_a_missing_index_the_next_search_does(app, client, make_brand, find):
+    """The outbox is applied after the request's commit, never inside it, and a web write never
+    starts a full rebuild: the rows wait, and the next search rebuilds and applies them."""
+    brand = make_brand("acme", self_registration=True)
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"], ignore_errors=True)
+    response = client.post("/acme/hc/en/signup", data={"name": "Grace Hopper", "email": "grace@example.com",
+                                                       "password": "long-enough-pw", "confirm": "long-enough-pw"})
+    assert response.status_code == 302
+    assert not os.path.exists(app.config["SEARCH_INDEX_DIR"]) or IndexStore(
+        app.config["SEARCH_INDEX_DIR"]).current_name() is None
+    assert pending() > 0  # the user's rows wait in the outbox
+    grace = db.session.scalar(select(User.id).where(User.email == "grace@example.com"))
+    assert find(brand, "hopper") == [grace] and pending() == 0
