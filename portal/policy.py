@@ -12,6 +12,7 @@ assisted_by=None)` answers a `Decision`); the agent workspace; assisted service;
 administration.
 """
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from .brands.models import STAFF_ROLES
 from .brands.settings import settings_for
@@ -398,3 +399,40 @@ def may_join_groups(role: str | None) -> bool:
 def may_hold_assist_capabilities(role: str | None) -> bool:
     """can_assist / can_register_users only on ASSIST_ROLES: on a light agent they would do nothing."""
     return role in ASSIST_ROLES
+
+
+# --- Ticket status in the workspace (DESIGN §4) --------------------------------------------------
+TICKET_STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+
+
+def decide_status_change(current: str, wanted: str) -> Decision:
+    """Whether an agent may set a ticket from `current` to `wanted` by hand."""
+    if wanted not in TICKET_STATUSES:
+        return _deny(422, _("Choose a valid status."))
+    if wanted == current:
+        return ALLOW
+    if wanted == "closed":
+        return _deny(422, _("Solved requests are closed automatically; nobody sets closed by hand."))
+    if wanted == "new":
+        return _deny(422, _("A ticket cannot be set back to new."))
+    return ALLOW
+
+
+def status_choices(current: str) -> tuple[str, ...]:
+    """The statuses the workspace offers for a ticket now: those decide_status_change allows."""
+    return tuple(status for status in TICKET_STATUSES if decide_status_change(current, status))
+
+
+# --- The interaction log (DESIGN §8) -------------------------------------------------------------
+INTERACTION_EDIT_WINDOW = timedelta(hours=24)
+
+
+def decide_interaction_edit(person, entry, now: datetime) -> Decision:
+    """An agent corrects their own entry of the last 24 hours, once its session has ended."""
+    if person is None or entry.agent_id != getattr(person, "id", None):
+        return _deny(404)
+    if entry.ended_at is None:
+        return _deny(409, _("End the assist session before editing its entry."))
+    if now - entry.ended_at > INTERACTION_EDIT_WINDOW:
+        return _deny(403, _("Only entries of the last 24 hours can be edited."))
+    return ALLOW

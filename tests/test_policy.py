@@ -215,3 +215,43 @@ def test_sensitive_form_warning(make_world):
 def test_unknown_action_is_a_programming_error(world):
     with pytest.raises(ValueError):
         policy.decide(world.user, world.brand, "fly")
+
+
+# Workspace status changes, written out: rows are the current status, columns the wanted one
+# (new open pending hold solved closed). "." allowed, "U" refused as invalid input (422).
+EXPECTED_STATUS_CHANGE = {
+    "new":     ". . . . . U",
+    "open":    "U . . . . U",
+    "pending": "U . . . . U",
+    "hold":    "U . . . . U",
+    "solved":  "U . . . . U",
+}
+
+
+@pytest.mark.parametrize("current", list(EXPECTED_STATUS_CHANGE))
+def test_status_changes_by_hand(current):
+    got = " ".join("." if policy.decide_status_change(current, wanted) else
+                   {422: "U"}[policy.decide_status_change(current, wanted).status] for wanted in STATUSES)
+    assert got == EXPECTED_STATUS_CHANGE[current]
+    # The workspace offers exactly the allowed ones (the page asks the same rule).
+    assert policy.status_choices(current) == tuple(
+        wanted for wanted, code in zip(STATUSES, got.split()) if code == ".")
+
+
+def test_an_unknown_status_is_invalid():
+    assert policy.decide_status_change("open", "deleted").status == 422
+
+
+def test_interaction_edits_own_ended_entries_of_the_last_day_only():
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    now = datetime(2026, 12, 2, 12, 0)
+    agent, other = SimpleNamespace(id=1), SimpleNamespace(id=2)
+    entry = SimpleNamespace(agent_id=1, ended_at=now - timedelta(hours=23))
+    assert policy.decide_interaction_edit(agent, entry, now).allowed
+    assert policy.decide_interaction_edit(other, entry, now).status == 404
+    assert policy.decide_interaction_edit(None, entry, now).status == 404
+    assert policy.decide_interaction_edit(agent, SimpleNamespace(agent_id=1, ended_at=None), now).status == 409
+    old = SimpleNamespace(agent_id=1, ended_at=now - timedelta(hours=25))
+    assert policy.decide_interaction_edit(agent, old, now).status == 403

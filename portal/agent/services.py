@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..numbers import MAX_ID, parse_int
 from ..tickets import fields as ticket_fields
-from ..tickets.models import PRIORITIES, STATUSES, TICKET_CHANNELS, TYPES, TicketFieldValue
+from ..tickets.models import PRIORITIES, TICKET_CHANNELS, TYPES, TicketFieldValue
 from ..tickets.services import add_comment, apply_status, build_request, check_body, record_event
 from .queries import assignable_agents, brand_groups
 
@@ -161,11 +161,9 @@ def _changes(ticket, brand, posted, current_fields) -> dict:
 
 def _validate_and_apply(ticket, actor, brand, changes, current_fields) -> None:
     status = changes.get("status", ticket.status)
-    _check_choice(status, STATUSES, _("Choose a valid status."))
-    if status == "closed":
-        raise ServiceError(422, _("Solved requests are closed automatically; nobody sets closed by hand."))
-    if status == "new" and ticket.status != "new":
-        raise ServiceError(422, _("A ticket cannot be set back to new."))
+    decision = policy.decide_status_change(ticket.status, status)
+    if not decision:
+        raise ServiceError(decision.status, _(decision.reason))
     _check_choice(changes.get("priority", ticket.priority), PRIORITIES, _("Choose a valid priority."))
     _check_choice(changes.get("type", ticket.type), TYPES, _("Choose a valid type."))
     group_id = changes.get("group_id", ticket.group_id)

@@ -14,7 +14,7 @@ from ..errors import abort_with
 from ..extensions import db
 from ..models_base import utcnow
 from ..numbers import MAX_ID, MAX_PAGE, parse_int, query_id
-from ..tickets.models import PRIORITIES, STATUSES, TYPES, TicketForm
+from ..tickets.models import PRIORITIES, TYPES, TicketForm
 from ..tickets.queries import form_in_brand
 from . import bp
 from . import queries
@@ -91,7 +91,8 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),
-        other_requests=queries.other_requests(ticket, viewer), statuses=STATUSES, priorities=PRIORITIES,
+        other_requests=queries.other_requests(ticket, viewer), statuses=policy.status_choices(ticket.status),
+        priorities=PRIORITIES,
         types=TYPES, can_change=policy.can_change_ticket(current_user, current_brand),
         error=error, posted=posted, changed_since=changed_since,
         seen_event_id=max((e.id for e in events), default=0),

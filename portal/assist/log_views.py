@@ -7,13 +7,15 @@ from flask_login import current_user, login_required
 from ..brands import current_brand
 from ..csv_export import csv_response
 from ..numbers import parse_int
+from .. import policy
 from ..access import require_assist
+from ..models_base import utcnow
 from ..policy import USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, sees_all_interactions
 from . import bp
 from .models import CHANNEL_LABELS, OUTCOMES
 from .queries import (DASHBOARD_PERIODS, dashboard_figures, find_member_by_email, interaction_log,
                       interactions_with, member_or_404, own_interaction_or_404, requests_by_status)
-from .services import active_assist_of, channels_for, edit_entry, editable, log_manual, \
+from .services import active_assist_of, channels_for, edit_entry, log_manual, \
     services_for
 from ..service_error import ServiceError
 
@@ -29,7 +31,9 @@ def interactions():
     # Admins see the whole brand's log; agents see their own timesheet.
     whole_brand = sees_all_interactions(current_user, current_brand)
     entries = interaction_log(current_brand, None if whole_brand else current_user)
-    return render_template("assist/interactions.html", entries=entries, editable=editable,
+    now = utcnow()
+    return render_template("assist/interactions.html", entries=entries,
+                           may_edit=lambda entry: policy.decide_interaction_edit(current_user, entry, now).allowed,
                            may_log=assist_allowed(current_user, current_brand, USE_ASSIST))
 
 

@@ -16,12 +16,12 @@ from ..auth.sessions import rotate_session
 from ..brands.settings import settings_for
 from ..extensions import db
 from ..models_base import utcnow
+from .. import policy
 from ..policy import refusal_to_assist
 from ..tickets.models import TicketForm
 from .models import MAX_MANUAL_MINUTES, OUTCOMES, Interaction
 from ..service_error import ServiceError
 
-EDIT_WINDOW = timedelta(hours=24)
 
 
 # --- the brand's lists ---------------------------------------------------------------------------
@@ -228,17 +228,14 @@ def log_manual(agent, brand, user, channel: str, service: str, minutes, outcome:
     return entry
 
 
-def editable(entry: Interaction, now: datetime | None = None) -> bool:
-    return entry.ended_at is not None and (now or utcnow()) - entry.ended_at <= EDIT_WINDOW
 
 
 def edit_entry(entry: Interaction, actor, *, channel: str, service: str, outcome: str,
                note: str | None, minutes=None, now: datetime | None = None) -> dict:
     """The agent corrects one of their entries of the last 24 hours; the change is audited."""
-    if entry.ended_at is None:
-        raise ServiceError(409, _("End the assist session before editing its entry."))
-    if not editable(entry, now):
-        raise ServiceError(403, _("Only entries of the last 24 hours can be edited."))
+    decision = policy.decide_interaction_edit(actor, entry, now or utcnow())
+    if not decision:
+        raise ServiceError(decision.status, _(decision.reason) if decision.reason else _("Page not found"))
     _check_lists(entry.brand, channel, service)
     _check_outcome(outcome)
     wanted = {"channel": channel, "service": service, "outcome": outcome, "note": _clean_note(note)}

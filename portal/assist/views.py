@@ -12,7 +12,7 @@ from ..brands import current_brand
 from ..errors import abort_with
 from ..numbers import query_id
 from ..access import require_assist
-from ..policy import REGISTER_USERS, USE_ASSIST, refusal_to_assist
+from ..policy import REGISTER_USERS, USE_ASSIST, assist_allowed, refusal_to_assist
 from ..redirects import safe_local_target
 from . import bp
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
@@ -41,6 +41,7 @@ def panel():
     results = find_users(current_brand, text) if text else []
     return render_template("assist/panel.html", q=text, results=results, next=_safe_next(),
                            recent=recent_assisted(current_brand, current_user),
+                           may_register=assist_allowed(current_user, current_brand, REGISTER_USERS),
                            refusal=lambda user: refusal_to_assist(current_user, user, current_brand))
 
 
