@@ -17,9 +17,10 @@ from ..extensions import db
 from ..models_base import utcnow
 from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, TicketCollaborator, TicketEvent,
                               TicketFieldValue, TicketForm)
-from ..tickets.queries import REQUESTER_IS_MEMBER as _REQUESTER_IS_MEMBER
+from ..tickets.queries import requester_is_member as _requester_is_member
 from ..tickets.queries import thread  # noqa: F401  (the workspace reads threads the same way)
 from .models import AgentPreference, Preferences
+from ..statements import statement
 
 RECENTLY_SOLVED = timedelta(days=7)
 MAX_PER_PAGE = 100
@@ -58,17 +59,19 @@ class Viewer:
 
 # Statements read by every workspace page are built once, with bound parameters: building a
 # select with its options costs more than running it.
-_VIEWER = (select(AgentPreference.play_sound, AgentPreference.pop_up, GroupMember.group_id).select_from(User)
-           .outerjoin(AgentPreference, AgentPreference.user_id == User.id)
-           .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
-               select(Group.id).where(Group.brand_id == bindparam("brand_id")).scalar_subquery())))
-           .where(User.id == bindparam("user_id")))
+@statement
+def _viewer():
+    return (select(AgentPreference.play_sound, AgentPreference.pop_up, GroupMember.group_id).select_from(User)
+            .outerjoin(AgentPreference, AgentPreference.user_id == User.id)
+            .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
+                select(Group.id).where(Group.brand_id == bindparam("brand_id")).scalar_subquery())))
+            .where(User.id == bindparam("user_id")))
 
 
 def viewer_for(user, brand) -> Viewer:
     """The viewer's groups in this brand and their notice switches, in one statement (a row
     per group here, or one row)."""
-    rows = read_rows(_VIEWER, {"user_id": user.id, "brand_id": brand.id})
+    rows = read_rows(_viewer(), {"user_id": user.id, "brand_id": brand.id})
     play_sound, pop_up = rows[0][:2] if rows else (None, None)
     preferences = Preferences() if play_sound is None else Preferences(play_sound, pop_up)
     group_ids = frozenset(group_id for _sound, _pop_up, group_id in rows if group_id is not None)
@@ -151,9 +154,11 @@ def _page_ids(view: str, sort: str, sees_all: bool):
             .limit(bindparam("limit")).offset(bindparam("offset")))
 
 
-_TICKETS_BY_IDS = (select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
-                   .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
-                            with_expression(Ticket.requester_is_member, _REQUESTER_IS_MEMBER)))
+@statement
+def _tickets_by_ids():
+    return (select(Ticket).where(Ticket.id.in_(bindparam("ids", expanding=True)))
+            .options(joinedload(Ticket.requester), joinedload(Ticket.assignee), joinedload(Ticket.group),
+                     with_expression(Ticket.requester_is_member, _requester_is_member())))
 
 
 def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) -> list[Ticket]:
@@ -165,36 +170,47 @@ def view_page(viewer: Viewer, view: str, sort: str, page: int, per_page: int) ->
                                    "arm_limit": offset + per_page}))
     if not ids:
         return []
-    by_id = {ticket.id: ticket for ticket in db.session.scalars(_TICKETS_BY_IDS, {"ids": ids})}
+    by_id = {ticket.id: ticket for ticket in db.session.scalars(_tickets_by_ids(), {"ids": ids})}
     return [by_id[ticket_id] for ticket_id in ids]
 
 
 # The ticket page (its thread is the help centre's query, internal notes included for agents).
 
-_TICKET_PAGE = (
-    select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
-    .options(joinedload(Ticket.form).joinedload(TicketForm.form_fields).joinedload(FormField.field),
-             joinedload(Ticket.form).joinedload(TicketForm.conditions)))
+@statement
+def _ticket_page():
+    return (select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
+.options(joinedload(Ticket.form).joinedload(TicketForm.form_fields).joinedload(FormField.field),
+         joinedload(Ticket.form).joinedload(TicketForm.conditions)))
 
 
 def ticket_in_brand(brand, ticket_id: int):
     """The ticket with its form (fields and conditions too: the page shows them), in one
     statement; the page reads its people with `ticket_people`."""
-    return db.session.execute(_TICKET_PAGE, {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
+    return db.session.execute(_ticket_page(), {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
 
 
-_SUBMITTER, _ASSISTANT = aliased(User), aliased(User)
-_TICKET_PEOPLE = (
-    select(User.name.label("requester_name"), User.email.label("requester_email"),
-           User.phone.label("requester_phone"), User.address.label("requester_address"),
-           _SUBMITTER.name.label("submitter_name"), _ASSISTANT.name.label("assisted_by_name"),
-           _REQUESTER_IS_MEMBER.label("requester_is_member"),
-           # For the assistance button (policy.decide_assistance_request): one statement, not two.
-           select(GroupMember.id).where(GroupMember.group_id == Ticket.group_id,
-                                        GroupMember.is_supervisor.is_(True)).exists().label("group_has_supervisor"))
+@statement
+def _submitter():
+    return aliased(User)
+
+
+@statement
+def _assistant():
+    return aliased(User)
+
+
+@statement
+def _ticket_people():
+    return (select(User.name.label("requester_name"), User.email.label("requester_email"),
+     User.phone.label("requester_phone"), User.address.label("requester_address"),
+     _submitter().name.label("submitter_name"), _assistant().name.label("assisted_by_name"),
+     _requester_is_member().label("requester_is_member"),
+     # For the assistance button (policy.decide_assistance_request): one statement, not two.
+     select(GroupMember.id).where(GroupMember.group_id == Ticket.group_id,
+                                  GroupMember.is_supervisor.is_(True)).exists().label("group_has_supervisor"))
     .select_from(Ticket).join(User, User.id == Ticket.requester_id)
-    .outerjoin(_SUBMITTER, _SUBMITTER.id == Ticket.submitter_id)
-    .outerjoin(_ASSISTANT, _ASSISTANT.id == Ticket.assisted_by_id)
+    .outerjoin(_submitter(), _submitter().id == Ticket.submitter_id)
+    .outerjoin(_assistant(), _assistant().id == Ticket.assisted_by_id)
     .where(Ticket.id == bindparam("ticket_id")))
 
 
@@ -203,7 +219,7 @@ def ticket_people(ticket, shows_contact: bool):
     whether the ticket's group has a supervisor. A requester who is no member (invited, not yet
     accepted) is known by e-mail only (DESIGN §2); without shows_contact (policy.person_view:
     light agents) the phone and address never leave this function."""
-    people = read_rows(_TICKET_PEOPLE, {"ticket_id": ticket.id})[0]
+    people = read_rows(_ticket_people(), {"ticket_id": ticket.id})[0]
     if people.requester_is_member and shows_contact:
         return people
     known = {"requester_name": people.requester_name if people.requester_is_member else people.requester_email}
@@ -215,34 +231,44 @@ def form_of(ticket, brand):
     return ticket.form if ticket.form is not None and ticket.form.brand_id == brand.id else None
 
 
-_HISTORY = (select(TicketEvent.id, TicketEvent.field, TicketEvent.old_value, TicketEvent.new_value,
+@statement
+def _history():
+    return (select(TicketEvent.id, TicketEvent.field, TicketEvent.old_value, TicketEvent.new_value,
                    TicketEvent.created_at, TicketEvent.actor_id, User.name.label("actor_name"),
-                   _ASSISTANT.name.label("assisted_by_name"))
+                   _assistant().name.label("assisted_by_name"))
             .outerjoin(User, User.id == TicketEvent.actor_id)
-            .outerjoin(_ASSISTANT, _ASSISTANT.id == TicketEvent.assisted_by_id)
+            .outerjoin(_assistant(), _assistant().id == TicketEvent.assisted_by_id)
             .where(TicketEvent.ticket_id == bindparam("ticket_id")).order_by(TicketEvent.id))
 
 
 def history(ticket) -> list:
     """The ticket's changes, oldest first, as plain rows (the event's columns, `actor_name`,
     `assisted_by_name`; no actor is the system)."""
-    return read_rows(_HISTORY, {"ticket_id": ticket.id})
+    return read_rows(_history(), {"ticket_id": ticket.id})
 
 
-_FIELD_VALUES = (select(TicketFieldValue.field_id, TicketFieldValue.value)
-                 .where(TicketFieldValue.ticket_id == bindparam("ticket_id")))
+@statement
+def _field_values():
+    return (select(TicketFieldValue.field_id, TicketFieldValue.value)
+            .where(TicketFieldValue.ticket_id == bindparam("ticket_id")))
 
 
 def field_values(ticket) -> dict[int, object]:
-    return dict(read_rows(_FIELD_VALUES, {"ticket_id": ticket.id}))
+    return dict(read_rows(_field_values(), {"ticket_id": ticket.id}))
 
 
-_OTHER_REQUESTS = (select(Ticket.id, Ticket.subject, Ticket.status)
-                   .where(Ticket.brand_id == bindparam("brand_id"), Ticket.requester_id == bindparam("requester_id"),
-                          Ticket.id != bindparam("ticket_id"))
-                   .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(OTHER_REQUESTS_SHOWN))
-_OTHER_REQUESTS_IN_GROUPS = _OTHER_REQUESTS.where(or_(
-    Ticket.group_id.in_(bindparam("group_ids", expanding=True)), Ticket.requester_id == bindparam("viewer_id")))
+@statement
+def _other_requests():
+    return (select(Ticket.id, Ticket.subject, Ticket.status)
+            .where(Ticket.brand_id == bindparam("brand_id"), Ticket.requester_id == bindparam("requester_id"),
+                   Ticket.id != bindparam("ticket_id"))
+            .order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(OTHER_REQUESTS_SHOWN))
+
+
+@statement
+def _other_requests_in_groups():
+    return (_other_requests().where(or_(
+    Ticket.group_id.in_(bindparam("group_ids", expanding=True)), Ticket.requester_id == bindparam("viewer_id"))))
 
 
 def other_requests(ticket, viewer: Viewer) -> list:
@@ -250,30 +276,37 @@ def other_requests(ticket, viewer: Viewer) -> list:
     rows (id, subject, status)."""
     params = {"brand_id": viewer.brand.id, "requester_id": ticket.requester_id, "ticket_id": ticket.id}
     if viewer.sees_all:
-        return read_rows(_OTHER_REQUESTS, params)
-    return read_rows(_OTHER_REQUESTS_IN_GROUPS,
+        return read_rows(_other_requests(), params)
+    return read_rows(_other_requests_in_groups(),
                      {**params, "group_ids": list(viewer.group_ids), "viewer_id": viewer.user.id})
 
 
-_BRAND_GROUPS = select(Group).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
-_GROUP_CHOICES = select(Group.id, Group.name).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
+@statement
+def _brand_groups():
+    return select(Group).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
+
+
+@statement
+def _group_choices():
+    return select(Group.id, Group.name).where(Group.brand_id == bindparam("brand_id")).order_by(Group.name)
 
 
 def brand_groups(brand) -> list[Group]:
-    return list(db.session.scalars(_BRAND_GROUPS, {"brand_id": brand.id}))
+    return list(db.session.scalars(_brand_groups(), {"brand_id": brand.id}))
 
 
 def group_choices(brand) -> list:
     """(id, name) of the brand's groups, by name, for a select."""
-    return read_rows(_GROUP_CHOICES, {"brand_id": brand.id})
+    return read_rows(_group_choices(), {"brand_id": brand.id})
 
 
-_ASSIGNABLE_AGENTS = (
-    select(User.id, User.name, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
+@statement
+def _assignable_agents():
+    return (select(User.id, User.name, GroupMember.group_id).join(Membership, Membership.user_id == User.id)
     .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
         select(Group.id).where(Group.brand_id == bindparam("brand_id")))))
     .where(Membership.brand_id == bindparam("brand_id"), Membership.role.in_(policy.ASSIGNABLE_ROLES),
-           User.active.is_(True)).order_by(User.name, User.id))
+ User.active.is_(True)).order_by(User.name, User.id))
 
 
 class Assignee(NamedTuple):
@@ -285,12 +318,11 @@ def assignable_agents(brand) -> list[tuple[Assignee, frozenset]]:
     """Full agents of the brand (id and name) with the ids of their groups here, by name.
     One statement: an agent in several groups comes once per group."""
     agents: dict[int, tuple[str, set]] = {}
-    for user_id, name, group_id in read_rows(_ASSIGNABLE_AGENTS, {"brand_id": brand.id}):
+    for user_id, name, group_id in read_rows(_assignable_agents(), {"brand_id": brand.id}):
         _name, group_ids = agents.setdefault(user_id, (name, set()))
         if group_id is not None:
             group_ids.add(group_id)
     return [(Assignee(user_id, name), frozenset(group_ids)) for user_id, (name, group_ids) in agents.items()]
-
 
 
 # Facts about a person that the policy is handed (it runs no query of its own).

@@ -15,12 +15,17 @@ from ..extensions import db, login_manager
 from ..models_base import utcnow
 from .models import User, UserSession
 from .throttle import remember_address
+from ..statements import statement
 
 SESSION_KEY = "sid"
 # Every page needs the session, its user and their memberships (with brands: the header's brand
 # switch): one statement, built once (building a select with its options costs more than running it).
-_SESSION_WITH_USER = (select(UserSession).where(UserSession.key == bindparam("key"))
-                      .options(joinedload(UserSession.user).joinedload(User.memberships).joinedload(Membership.brand)))
+@statement
+def _session_with_user():
+    return (select(UserSession).where(UserSession.key == bindparam("key"))
+            .options(joinedload(UserSession.user).joinedload(User.memberships).joinedload(Membership.brand)))
+
+
 TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -101,7 +106,7 @@ def load_user_from_session(_request):
     key = session.get(SESSION_KEY)
     if not key or is_self_served():  # such a view reads the session row itself
         return None
-    row = db.session.execute(_SESSION_WITH_USER, {"key": key}).unique().scalar_one_or_none()
+    row = db.session.execute(_session_with_user(), {"key": key}).unique().scalar_one_or_none()
     if row is None or not row.user.active:
         session.pop(SESSION_KEY, None)
         return None

@@ -12,13 +12,16 @@ from sqlalchemy import bindparam, select
 from ..extensions import db
 from .models import Brand
 from .settings import settings_for
+from ..statements import statement
 
 _HOST_CACHE_SECONDS = 10
 # Paths served the same on every host (our static files, bootstrap-flask's local copy, the health
 # check): never rewritten, and no host lookup for them.
 UNPREFIXED = {"static", "bootstrap", "healthz"}
 # Read on every request: built once (building a select costs more than running it).
-_BRAND_BY_SLUG = select(Brand).where(Brand.slug == bindparam("slug"))
+@statement
+def _brand_by_slug():
+    return select(Brand).where(Brand.slug == bindparam("slug"))
 
 
 class HostMappingMiddleware:
@@ -89,7 +92,7 @@ def load_brand():
     g.brand = None
     if not slug or is_self_served():
         return
-    brand = _brand_of_signed_in_member(slug) or db.session.execute(_BRAND_BY_SLUG, {"slug": slug}).scalar_one_or_none()
+    brand = _brand_of_signed_in_member(slug) or db.session.execute(_brand_by_slug(), {"slug": slug}).scalar_one_or_none()
     if brand is None:
         from flask_babel import gettext as _
 

@@ -10,11 +10,15 @@ from ..database import read_rows
 from ..extensions import db
 from ..brands.models import Membership
 from .models import Comment, Draft, FormField, Ticket, TicketCollaborator, TicketFieldValue, TicketForm
+from ..statements import statement
 
 # Is the ticket's requester a member of its brand? An invited person who has not accepted is shown
 # by e-mail only (DESIGN §2). Lists load it with with_expression(Ticket.requester_is_member, …).
-REQUESTER_IS_MEMBER = (select(Membership.id).where(Membership.user_id == Ticket.requester_id,
-                                                   Membership.brand_id == Ticket.brand_id).exists())
+@statement
+def requester_is_member():
+    return (select(Membership.id).where(Membership.user_id == Ticket.requester_id,
+                                        Membership.brand_id == Ticket.brand_id).exists())
+
 
 PER_PAGE = 25
 ACTIVITY_TABS = ("requested", "ccd", "drafts")
@@ -73,7 +77,7 @@ def _activity_statements(tab: str, statuses: str | None, by_subject: bool):
         order, eager = (Ticket.updated_at.desc(), Ticket.id.desc()), joinedload(Ticket.requester)
     count = select(func.count()).select_from(query.subquery())
     # The copied-on tab names each requester: by name only once a member, in this one statement.
-    options = [eager, with_expression(Ticket.requester_is_member, REQUESTER_IS_MEMBER)] if tab == "ccd" else [eager]
+    options = [eager, with_expression(Ticket.requester_is_member, requester_is_member())] if tab == "ccd" else [eager]
     page = query.options(*options).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
     return count, page
 
@@ -98,42 +102,56 @@ def my_requests(brand, person, tab: str = "requested", status: str | tuple | Non
 
 # The request and ticket pages' statements, built once: building a select with its options costs
 # more than running it.
-_REQUEST_IN_BRAND = (select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
-                     .options(joinedload(Ticket.collaborators)))
+@statement
+def _request_in_brand():
+    return (select(Ticket).where(Ticket.id == bindparam("ticket_id"), Ticket.brand_id == bindparam("brand_id"))
+            .options(joinedload(Ticket.collaborators)))
 
 
 def request_in_brand(brand, ticket_id: int):
     """A ticket of this brand, with what the policy reads (collaborators), or None."""
-    return db.session.execute(_REQUEST_IN_BRAND, {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
+    return db.session.execute(_request_in_brand(), {"ticket_id": ticket_id, "brand_id": brand.id}).unique().scalar()
 
 
-_ASSISTANT = aliased(User)
-_THREAD = (select(Comment.id, Comment.ticket_id, Comment.author_id, Comment.body, Comment.is_public,
-                  Comment.channel, Comment.assisted_by_id, Comment.created_at,
-                  User.name.label("author_name"), _ASSISTANT.name.label("assisted_by_name"))
-           .join(User, User.id == Comment.author_id)
-           .outerjoin(_ASSISTANT, _ASSISTANT.id == Comment.assisted_by_id)
-           .where(Comment.ticket_id == bindparam("ticket_id")).order_by(Comment.id))
-_PUBLIC_THREAD = _THREAD.where(Comment.is_public.is_(True))
+@statement
+def _assistant():
+    return aliased(User)
+
+
+@statement
+def _thread():
+    return (select(Comment.id, Comment.ticket_id, Comment.author_id, Comment.body, Comment.is_public,
+                   Comment.channel, Comment.assisted_by_id, Comment.created_at,
+                   User.name.label("author_name"), _assistant().name.label("assisted_by_name"))
+            .join(User, User.id == Comment.author_id)
+            .outerjoin(_assistant(), _assistant().id == Comment.assisted_by_id)
+            .where(Comment.ticket_id == bindparam("ticket_id")).order_by(Comment.id))
+
+
+@statement
+def _public_thread():
+    return _thread().where(Comment.is_public.is_(True))
 
 
 def thread(ticket, with_internal: bool) -> list:
     """The ticket's comments, oldest first, as plain rows: the comment's columns plus
     `author_name` and `assisted_by_name`. Pages and the API only read a thread, and on long
     threads rows cost a fraction of ORM objects with their authors joined."""
-    return read_rows(_THREAD if with_internal else _PUBLIC_THREAD, {"ticket_id": ticket.id})
+    return read_rows(_thread() if with_internal else _public_thread(), {"ticket_id": ticket.id})
 
 
 def public_thread(ticket) -> list:
     return thread(ticket, with_internal=False)
 
 
-_FIELD_VALUES = (select(TicketFieldValue).where(TicketFieldValue.ticket_id == bindparam("ticket_id"))
-                 .options(joinedload(TicketFieldValue.field)))
+@statement
+def _field_values():
+    return (select(TicketFieldValue).where(TicketFieldValue.ticket_id == bindparam("ticket_id"))
+            .options(joinedload(TicketFieldValue.field)))
 
 
 def field_values_of(ticket) -> list[TicketFieldValue]:
-    return list(db.session.scalars(_FIELD_VALUES, {"ticket_id": ticket.id}))
+    return list(db.session.scalars(_field_values(), {"ticket_id": ticket.id}))
 
 
 def form_in_brand(brand, form_id):
