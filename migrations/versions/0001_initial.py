@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 09:58:11.351360
+Create Date: 2026-12-02 13:08:29.774577
 
 """
 from alembic import op
@@ -82,6 +82,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('play_sound', sa.Boolean(), nullable=False),
     sa.Column('pop_up', sa.Boolean(), nullable=False),
+    sa.Column('mail_new_in_group', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_agent_preferences_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_agent_preferences'))
     )
@@ -388,6 +389,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('solved_at', sa.DateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('reply_token', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_tickets_assignee_id_users')),
     sa.ForeignKeyConstraint(['assisted_by_id'], ['users.id'], name=op.f('fk_tickets_assisted_by_id_users')),
     sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_tickets_brand_id_brands'), ondelete='CASCADE'),
@@ -396,7 +398,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_tickets_group_id_groups'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['requester_id'], ['users.id'], name=op.f('fk_tickets_requester_id_users')),
     sa.ForeignKeyConstraint(['submitter_id'], ['users.id'], name=op.f('fk_tickets_submitter_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets')),
+    sa.UniqueConstraint('reply_token', name=op.f('uq_tickets_reply_token'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_brand_assignee_updated', ['brand_id', 'assignee_id', 'updated_at', 'status', 'group_id'], unique=False)

@@ -18,6 +18,7 @@ from ..auth.models import User
 from ..brands.models import Group, GroupMember, Membership
 from ..database import read_rows
 from ..extensions import db
+from ..mail import notifications
 from ..models_base import utcnow
 from ..policy import STAFF_ROLES
 from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference, AssistanceLifecycle,
@@ -157,6 +158,7 @@ def request_assistance(ticket, agent, reason: str, brand) -> AssistanceRequest:
         db.session.add(AssistanceNotice(request_id=assistance.id, supervisor_id=supervisor.id, created_at=now))
     record("assistance.requested", actor=agent, brand=brand, obj=ticket, request_id=assistance.id,
            notified=[s.id for s in supervisors])
+    notifications.assistance_requested(assistance, ticket, agent, [s.id for s in supervisors])
     return assistance
 
 
@@ -219,10 +221,18 @@ def end_assistance(assistance, agent, brand, outcome: str) -> None:
     record(f"assistance.{outcome}", actor=agent, brand=brand, obj=assistance.ticket, request_id=assistance.id)
 
 
-def save_preferences(user, play_sound: bool, pop_up: bool) -> AgentPreference:
+def save_preferences(user, play_sound: bool, pop_up: bool, mail_new_in_group: bool | None = None) -> AgentPreference:
     prefs = db.session.get(AgentPreference, user.id)
     if prefs is None:
-        prefs = AgentPreference(user_id=user.id)
+        prefs = AgentPreference(user_id=user.id, mail_new_in_group=True)
         db.session.add(prefs)
     prefs.play_sound, prefs.pop_up = bool(play_sound), bool(pop_up)
+    if mail_new_in_group is not None:
+        prefs.mail_new_in_group = bool(mail_new_in_group)
     return prefs
+
+
+def wants_group_mail(user) -> bool:
+    """Whether this agent is mailed each new request routed to their groups (on until they choose)."""
+    prefs = db.session.get(AgentPreference, user.id)
+    return prefs is None or prefs.mail_new_in_group is not False

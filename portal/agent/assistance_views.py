@@ -114,8 +114,10 @@ def end_help(request_id, outcome):
 @login_required
 def preferences():
     workspace_viewer()
+    # The e-mail switch changes only when the form carries it (a caller posting the two others leaves it).
+    mail = request.form.get("mail_new_in_group") == "1" if "mail_switch" in request.form else None
     prefs = save_preferences(current_user, request.form.get("play_sound") == "1",
-                             request.form.get("pop_up") == "1")
+                             request.form.get("pop_up") == "1", mail)
     if _wants_json():
         return jsonify(play_sound=prefs.play_sound, pop_up=prefs.pop_up)
     flash(_("Your notification settings were saved."), "success")

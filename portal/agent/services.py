@@ -14,6 +14,7 @@ from ..auth.models import User
 from ..actor import Actor
 from ..auth.services import ServiceError
 from ..extensions import db
+from ..mail import notifications
 from ..models_base import utcnow
 from ..numbers import MAX_ID, parse_int
 from ..tickets import fields as ticket_fields
@@ -191,11 +192,13 @@ def _apply(ticket, actor, changes, group, assignee, status) -> None:
         if name in changes:
             record_event(ticket, actor, name, getattr(ticket, name), changes[name])
             setattr(ticket, name, changes[name])
-    if (group.id if group else None) != ticket.group_id:
+    routed = (group.id if group else None) != ticket.group_id
+    assigned = (assignee.id if assignee else None) != ticket.assignee_id
+    if routed:
         record_event(ticket, actor, "group", ticket.group.name if ticket.group else None,
                      group.name if group else None)
         ticket.group_id, ticket.group = (group.id if group else None), group
-    if (assignee.id if assignee else None) != ticket.assignee_id:
+    if assigned:
         record_event(ticket, actor, "assignee", ticket.assignee.name if ticket.assignee else None,
                      assignee.name if assignee else None)
         ticket.assignee_id, ticket.assignee = (assignee.id if assignee else None), assignee
@@ -203,6 +206,7 @@ def _apply(ticket, actor, changes, group, assignee, status) -> None:
         _write_fields(ticket, actor, changes["fields"])
     if status != ticket.status:
         apply_status(ticket, status, actor)
+    notifications.ticket_routed(ticket, actor, group=routed, assignee=assigned)
 
 
 def _write_fields(ticket, actor, new_values: dict) -> None:
@@ -257,4 +261,5 @@ def create_on_behalf(brand, actor: Actor, form, posted, channels=WORKSPACE_CHANN
     if assignee is not None:
         record_event(ticket, actor, "assignee", None, assignee.name)
     db.session.flush()
+    notifications.request_received(ticket, actor)
     return ticket

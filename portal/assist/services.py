@@ -15,6 +15,7 @@ from ..auth.models import UserSession
 from ..auth.sessions import rotate_session
 from ..brands.settings import settings_for
 from ..extensions import db
+from ..mail import notifications
 from ..models_base import utcnow
 from .. import policy
 from ..policy import refusal_to_assist
@@ -128,6 +129,7 @@ def close(executor, interaction: Interaction, reason: str, now: datetime, *, end
         action="assist.end", actor_id=interaction.agent_id, on_behalf_of_id=interaction.user_id,
         brand_id=interaction.brand_id, object_type="Interaction", object_id=interaction.id,
         data={"end_reason": reason, "seconds_spent": spent}, created_at=now))
+    notifications.assist_summary(executor, interaction, ended_at or now)
     return True
 
 

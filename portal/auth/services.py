@@ -192,6 +192,8 @@ def change_email(user: User, new_email: str, current_password: str, brand=None) 
         raise ServiceError(409, _("An account already uses this e-mail address."), field="new_email")
     old_email, user.email = user.email, email
     record("user.email_changed", brand=brand, obj=user, old_email=old_email, email=email)
+    from ..mail.notifications import email_changed  # the mail package reads auth's models
+    email_changed(user, old_email, brand)
 
 
 def end_own_session(user: User, session_id: int, brand=None) -> bool:

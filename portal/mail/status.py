@@ -11,7 +11,12 @@ PER_PAGE = 100
 STATE_LABELS = {QUEUED: _l("Queued"), SENDING: _l("Sending"), SENT: _l("Sent"), FAILED: _l("Failed"),
                 DROPPED: _l("Not sent")}
 # What each kind of message is, for people; an unknown kind shows its code.
-KIND_LABELS = {"password_reset": _l("Password reset"), "invitation": _l("Invitation")}
+KIND_LABELS = {"password_reset": _l("Password reset"), "invitation": _l("Invitation"),
+               "request_received": _l("Request received"), "public_reply": _l("Public reply"),
+               "request_solved": _l("Request solved"), "new_in_group": _l("New request in a group"),
+               "ticket_assigned": _l("Ticket assigned"), "requester_replied": _l("Requester replied"),
+               "assistance_requested": _l("Assistance requested"), "email_changed": _l("E-mail address changed"),
+               "assist_summary": _l("Assisted service summary")}
 
 STATUS_COLUMNS = (MailOutbox.id, MailOutbox.to_email, MailOutbox.subject, MailOutbox.kind, MailOutbox.state,
                   MailOutbox.attempts, MailOutbox.last_error, MailOutbox.created_at, MailOutbox.sent_at,

@@ -1,3 +1,5 @@
+import base64
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,6 +82,12 @@ class FieldCondition(db.Model):
     form = relationship("TicketForm", back_populates="conditions")
 
 
+def new_reply_token() -> str:
+    """160 random bits, lower-case base32 (32 characters): the local part of a reply address
+    (`support+{token}@…`) stays within 64 characters and survives servers that fold its case."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").lower()
+
+
 class Ticket(db.Model):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -117,6 +125,9 @@ class Ticket(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, active_history=True)
     solved_at: Mapped[datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(default=1)
+    # The secret of this request's reply address in its notifications (portal/mail/notifications):
+    # never shown on a page, an export, a log line or an API answer.
+    reply_token: Mapped[str | None] = mapped_column(String(32), unique=True, default=new_reply_token)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -17,6 +17,7 @@ from ..brands.models import Brand
 from ..brands.settings import settings_for
 from ..extensions import db
 from ..input_filter import single_line
+from ..mail import notifications
 from ..models_base import utcnow
 from .models import Comment, Draft, Ticket, TicketEvent, TicketFieldValue
 from ..service_error import ServiceError
@@ -85,6 +86,7 @@ def apply_status(ticket, status: str, actor: Actor | None) -> None:
     ticket.status = status
     if status == "solved":
         ticket.solved_at = utcnow()
+        notifications.request_solved(ticket, actor)
     elif status != "closed":
         ticket.solved_at = None
 
@@ -131,6 +133,7 @@ def create_request(brand, form, requester, actor: Actor, subject, description, f
     ticket = build_request(brand, form, requester, actor, subject, description, field_values,
                            followup_source, public)
     _flush()
+    notifications.request_received(ticket, actor)
     return ticket
 
 
@@ -160,6 +163,7 @@ def add_comment(ticket, actor: Actor, body, public=True) -> Comment:
         apply_status(ticket, "open", actor)
     _touch(ticket)
     _flush()
+    notifications.comment_added(ticket, comment, actor)
     return comment
 
 
@@ -235,6 +239,7 @@ def submit_draft(draft, form, actor: Actor, subject, description, field_values=N
     ticket = build_request(draft_brand(draft), form, actor.person, actor, subject, description, field_values)
     db.session.delete(draft)
     _flush()
+    notifications.request_received(ticket, actor)
     return ticket
 
 
