@@ -33,7 +33,9 @@ def _assist_state():
 def _resolve_actor() -> Actor:
     user = current_user if current_user.is_authenticated else None
     state = _assist_state()
-    if state is not None and state.acting:
+    # An agent acts as the user in the help centre only (its pages carry a locale in the URL):
+    # in the workspace and the API they act as themselves, whatever assist is running.
+    if state is not None and state.acting and g.get("url_locale"):
         interaction = state.interaction
         return Actor(user, interaction.user, interaction.agent, interaction.channel, interaction)
     return Actor(user, user)

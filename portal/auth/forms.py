@@ -66,3 +66,14 @@ class EmailChangeForm(FlaskForm):
     email_password = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password.")), Length(max=1000)])
     submit = SubmitField(_l("Change the e-mail"))
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=_email_validators())
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=_new_password_validators())
+    confirm = PasswordField(_l("Confirm the new password"), validators=_confirm_validators("password"))
+    submit = SubmitField(_l("Save the password"))

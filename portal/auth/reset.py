@@ -7,49 +7,26 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import delete, func, select, update
-from wtforms import EmailField, PasswordField, SubmitField
 
 from ..audit.services import record
-from ..brands import current_brand
-from ..errors import abort_with
 from ..extensions import db
 from ..mail.links import mail_link
 from ..mail.outbox import queue_mail
 from ..models_base import utcnow
-from . import bp
-from .forms import _confirm_validators, _email_validators, _new_password_validators
 from .models import PasswordResetToken, User, UserSession
 from .passwords import hash_password
 from .services import check_password_rules, is_member
-from .sessions import current_session_row, end_session
-from .throttle import clear_failures, client_address, record_reset_request, too_many_reset_requests
-from ..service_error import ServiceError
+from .throttle import clear_failures
 
 FORGOT_LINK_HOURS = 1
 INVITATION_LINK_HOURS = 72
 # Live links per account: more requests still answer neutrally but write nothing (no mail flood).
 MAX_LIVE_LINKS = 3
 
-
-class ForgotForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=_email_validators())
-    submit = SubmitField(_l("Send me a link"))
-
-
-class ResetForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=_new_password_validators())
-    confirm = PasswordField(_l("Confirm the new password"), validators=_confirm_validators("password"))
-    submit = SubmitField(_l("Save the password"))
-
-
-# --- Services ------------------------------------------------------------------------------
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
@@ -143,45 +120,3 @@ def apply_password_reset(token: PasswordResetToken, new_password: str, brand=Non
     clear_failures(user.email, everywhere=True)  # the owner proved they read the mailbox: sign-in is open again
     record("user.password_reset", brand=brand, obj=user, sessions_ended=ended)
     return ended
-
-
-# --- Views ---------------------------------------------------------------------------------
-
-@bp.route("/password/forgot", methods=["GET", "POST"])
-def forgot_password():
-    form = ForgotForm()
-    if not form.validate_on_submit():
-        return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
-    address = client_address()
-    if too_many_reset_requests(address):
-        # Worded for the address, not the account: the same answer whether or not it exists.
-        flash(_("Too many password reset requests from this network. Please try again later."), "danger")
-        return render_template("auth/forgot.html", form=form), 429
-    record_reset_request(form.email.data, address)
-    request_password_link(current_brand, form.email.data)
-    return render_template("auth/forgot.html", form=None, sent=True)
-
-
-def _token_or_404() -> PasswordResetToken:
-    token = valid_token(request.view_args["token"])
-    if token is None:
-        abort_with(404, _("This link is no longer valid. Ask for a new one with “Forgot your password?”."))
-    return token
-
-
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token):
-    link = _token_or_404()
-    form = ResetForm()
-    if not form.validate_on_submit():
-        return render_template("auth/reset.html", form=form), 422 if request.method == "POST" else 200
-    try:
-        apply_password_reset(link, form.password.data, brand=current_brand)
-    except ServiceError as error:
-        form.password.errors = [*form.password.errors, str(error)]
-        return render_template("auth/reset.html", form=form), error.status
-    this_session = current_session_row()
-    if this_session is not None and this_session.user_id == link.user_id:
-        end_session()  # its row is gone already; this clears the cookie
-    flash(_("Your password is changed. Sign in with it."), "success")
-    return redirect(url_for("auth.signin"))
