@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, distinct, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
@@ -237,9 +237,9 @@ def assist_summary(executor, interaction, end_point) -> None:
             Ticket.created_at >= start, Ticket.created_at <= end_point).order_by(Ticket.id)).all()
     created_ids = {row[0] for row in created}
     replied = [ticket_id for (ticket_id,) in executor.execute(
-        select(distinct(Comment.ticket_id)).join(Ticket, Ticket.id == Comment.ticket_id).where(
+        select(Comment.ticket_id).join(Ticket, Ticket.id == Comment.ticket_id).where(
             Ticket.brand_id == brand.id, Comment.author_id == user.id, Comment.assisted_by_id == agent.id,
-            Comment.created_at >= start, Comment.created_at <= end_point).order_by(Comment.ticket_id)).all()
+            Comment.created_at >= start, Comment.created_at <= end_point).distinct().order_by(Comment.ticket_id)).all()
         if ticket_id not in created_ids]
     profile = executor.execute(
         select(AuditEvent.id).where(
