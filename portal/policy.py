@@ -67,6 +67,7 @@ COMMENT = "comment"
 MARK_SOLVED = "mark_solved"
 RATE = "rate"
 CREATE_FOLLOWUP = "create_followup"
+CHANGE_STATUS = "change_status"  # services only (decide_ticket_state): not a help-centre action
 SUBMIT_FORM = "submit_form"
 USE_REQUESTS = "use_help_centre_requests"
 TICKET_ACTIONS = (VIEW_REQUEST, COMMENT, MARK_SOLVED, RATE, CREATE_FOLLOWUP)
@@ -173,15 +174,11 @@ def _decide_ticket(person, brand, action: str, ticket, assisted_by=None) -> Deci
     if action == VIEW_REQUEST:
         return ALLOW
     if action == COMMENT:
-        if ticket.status == "closed":
-            return _deny(409, _("This request is closed. You can create a follow-up request instead."))
-        return ALLOW
+        return decide_ticket_state(COMMENT, ticket)
     if action == CREATE_FOLLOWUP:
         if not _is_requester(person, ticket):
             return _deny(403, _("Only the requester can create a follow-up request."))
-        if ticket.status != "closed":
-            return _deny(409, _("A follow-up can only be created for a closed request."))
-        return ALLOW
+        return decide_ticket_state(CREATE_FOLLOWUP, ticket)
     if action == MARK_SOLVED:
         return _decide_mark_solved(person, brand, ticket)
     return _decide_rate(person, brand, ticket, assisted_by)
@@ -195,8 +192,9 @@ def _decide_mark_solved(person, brand, ticket) -> Decision:
         return _deny(403, _("Only the requester can mark this request as solved."))
     if not settings_for(brand).end_users_can_solve:
         return _deny(403, _("Requests cannot be marked as solved from this help centre."))
-    if ticket.status in ("solved", "closed"):
-        return _deny(409, _("This request is already solved."))
+    state = decide_ticket_state(MARK_SOLVED, ticket)
+    if not state:
+        return state
     if ticket.assignee_id is None:
         return _deny(409, _("This request can be marked as solved once someone is working on it."))
     return ALLOW
@@ -212,10 +210,26 @@ def _decide_rate(person, brand, ticket, assisted_by=None) -> Decision:
         return _deny(403, _("Only the requester can rate this request."))
     if not settings_for(brand).satisfaction_ratings:
         return _deny(403, _("Satisfaction ratings are turned off in this help centre."))
-    if ticket.status == "closed":
+    return decide_ticket_state(RATE, ticket)
+
+
+def decide_ticket_state(action: str, ticket) -> Decision:
+    """Whether the request's status allows the action, whoever acts (DESIGN §4): the decisions
+    above and the services (workspace, API, commands) ask here, so each rule and its message
+    exist once. CHANGE_STATUS: any status change (closed is final)."""
+    status = ticket.status
+    if action == COMMENT and status == "closed":
+        return _deny(409, _("This request is closed. You can create a follow-up request instead."))
+    if action == CREATE_FOLLOWUP and status != "closed":
+        return _deny(409, _("A follow-up can only be created for a closed request."))
+    if action == MARK_SOLVED and status in ("solved", "closed"):
+        return _deny(409, _("This request is already solved."))
+    if action == RATE and status == "closed":
         return _deny(409, _("This request is closed; its rating can no longer change."))
-    if ticket.status != "solved":
+    if action == RATE and status != "solved":
         return _deny(409, _("You can rate this request once it is solved."))
+    if action == CHANGE_STATUS and status == "closed":
+        return _deny(409, _("This request is closed and cannot change any more."))
     return ALLOW
 
 

@@ -21,7 +21,8 @@ from ..extensions import db
 from ..mail import notifications
 from ..models_base import utcnow
 from ..policy import STAFF_ROLES
-from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AgentPreference, AssistanceLifecycle,
+from ..brands.models import AgentPreference
+from .models import (ASSISTANCE_TTL, STORED_ACTIVE, SUPERVISOR_ONLINE_WINDOW, AssistanceLifecycle,
                      AssistanceMessage, AssistanceNotice, AssistanceRequest)
 from ..service_error import ServiceError
 

@@ -1,4 +1,5 @@
-"""Supervisor assistance (DESIGN §6) and each agent's notification preferences.
+"""Supervisor assistance (DESIGN §6). Each agent's notification switches (AgentPreference) live
+with the groups in portal.brands.models: new-request mail reads them from the domain side.
 
 A request is *active* while it waits for a supervisor (until `expires_at`) or once accepted. Expiry
 is decided on read from `expires_at`, the same in every worker; writers also sweep stale rows to
@@ -7,7 +8,7 @@ is decided on read from `expires_at`, the same in every worker; writers also swe
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -108,15 +109,3 @@ class Preferences(NamedTuple):
 
     play_sound: bool = True
     pop_up: bool = True
-
-
-class AgentPreference(db.Model):
-    """Per-user switches for the sound and pop-up on new assistance notices and messages, and
-    for the e-mail on each new request routed to one of their groups."""
-
-    __tablename__ = "agent_preferences"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    play_sound: Mapped[bool] = mapped_column(Boolean, default=True)
-    pop_up: Mapped[bool] = mapped_column(Boolean, default=True)
-    mail_new_in_group: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -19,7 +19,8 @@ from ..tickets.models import (PRIORITIES, UNSOLVED_STATUSES, FormField, Ticket, 
                               TicketFieldValue, TicketForm)
 from ..tickets.queries import requester_is_member as _requester_is_member
 from ..tickets.queries import thread  # noqa: F401  (the workspace reads threads the same way)
-from .models import AgentPreference, Preferences
+from ..brands.models import AgentPreference
+from .models import Preferences
 from ..statements import statement
 
 RECENTLY_SOLVED = timedelta(days=7)

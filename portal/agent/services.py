@@ -108,8 +108,9 @@ def _resolve_assignment(brand, agent, group_id, assignee_id, solving: bool):
 def update_ticket(ticket, actor: Actor, brand, posted, current_fields: dict) -> None:
     """Apply the workspace form: status, priority, type, group, assignee, fields and a reply."""
     version = _int_or_none(posted.get("version"), _("The form is incomplete. Please reload the page."))
-    if ticket.status == "closed":
-        raise ServiceError(409, _("This request is closed and cannot change any more."))
+    state = policy.decide_ticket_state(policy.CHANGE_STATUS, ticket)  # closed is final
+    if not state:
+        raise ServiceError(state.status, _(state.reason))
     if version != ticket.version:
         raise ServiceError(409, _("Someone else changed this ticket while you were editing it. "
                                     "Check the changes below, then send your update again."), conflict=True)

@@ -73,3 +73,15 @@ class GroupMember(db.Model):
 
     group = relationship("Group", back_populates="members")
     user = relationship("User")
+
+
+class AgentPreference(db.Model):
+    """Per-user switches for the sound and pop-up on new assistance notices and messages, and
+    for the e-mail on each new request routed to one of their groups."""
+
+    __tablename__ = "agent_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    play_sound: Mapped[bool] = mapped_column(Boolean, default=True)
+    pop_up: Mapped[bool] = mapped_column(Boolean, default=True)
+    mail_new_in_group: Mapped[bool] = mapped_column(Boolean, default=True)

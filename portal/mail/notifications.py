@@ -27,9 +27,10 @@ from sqlalchemy import and_, bindparam, or_, select
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
-from ..brands.models import STAFF_ROLES, Group, GroupMember, Membership
+from ..brands.models import STAFF_ROLES, AgentPreference, Group, GroupMember, Membership
 from ..brands.settings import settings_for
 from ..extensions import db
+from ..labels import channel_label
 from ..statements import statement
 from ..tickets.models import Comment, Ticket, TicketCollaborator, new_reply_token
 from .links import mail_link
@@ -149,7 +150,6 @@ def ticket_routed(ticket, actor, *, group: bool, assignee: bool) -> None:
                              links=[(_("Open the ticket"), link)])
     if not group or ticket.group_id is None:
         return
-    from ..agent.models import AgentPreference  # the agent package imports this module
     rows = _with_no_autoflush(lambda: db.session.execute(
         select(*_person_columns(), AgentPreference.mail_new_in_group, Group.name)
         .join(GroupMember, GroupMember.user_id == User.id)
@@ -224,7 +224,6 @@ def assist_summary(executor, interaction, end_point) -> None:
     what was done on their behalf, read from the interaction's rows: requests created, replies
     added, profile changes. `executor` is the session or the connection that ends the assist: the
     message is written in the same transaction as the end."""
-    from ..assist.models import CHANNEL_LABELS  # the assist package imports this module
 
     brand, user, agent = interaction.brand, interaction.user, interaction.agent
     settings = settings_for(brand)
@@ -249,9 +248,8 @@ def assist_summary(executor, interaction, end_point) -> None:
     person = Person(user.id, user.email, user.name, user.locale)
     locale = _locale(settings, person)
     with force_locale(locale):
-        channel = CHANNEL_LABELS.get(interaction.channel)
         lines = [_("%(agent)s helped you on %(date)s (%(channel)s).", agent=agent.name,
-                   date=format_date(start, "d MMM yyyy"), channel=str(channel) if channel else interaction.channel)]
+                   date=format_date(start, "d MMM yyyy"), channel=channel_label(interaction.channel))]
         done = [_("Request #%(id)d created: %(subject)s", id=ticket_id, subject=subject)
                 for ticket_id, subject in created]
         done += [_("Reply added to request #%(id)d", id=ticket_id) for ticket_id in replied]

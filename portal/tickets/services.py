@@ -73,6 +73,13 @@ def _flush():
                            conflict=True) from None
 
 
+def _require_state(action: str, ticket) -> None:
+    """The request's status rules (policy.decide_ticket_state) hold whoever writes."""
+    decision = policy.decide_ticket_state(action, ticket)
+    if not decision:
+        raise ServiceError(decision.status, _(decision.reason))
+
+
 def _touch(ticket):
     ticket.updated_at = utcnow()
 
@@ -139,8 +146,7 @@ def create_request(brand, form, requester, actor: Actor, subject, description, f
 
 def create_followup(source, form, actor: Actor, subject, description, field_values=None) -> Ticket:
     """A new request of the actor's person, linked to their closed one."""
-    if source.status != "closed":
-        raise ServiceError(409, _("A follow-up can only be created for a closed request."))
+    _require_state(policy.CREATE_FOLLOWUP, source)
     return create_request(source.brand, form, actor.person, actor, subject, description, field_values,
                           followup_source=source)
 
@@ -149,8 +155,7 @@ def add_comment(ticket, actor: Actor, body, public=True) -> Comment:
     """Add to the thread as the actor's person. An end user's public comment reopens pending/hold/solved (§4);
     agents' and light agents' never change the status (§5.5); closed requests refuse (409)."""
     body = check_body(body)
-    if ticket.status == "closed":
-        raise ServiceError(409, _("This request is closed. You can create a follow-up request instead."))
+    _require_state(policy.COMMENT, ticket)
     brand = ticket.brand
     author = actor.person
     public = policy.comment_is_public(author, brand, public)
@@ -169,8 +174,7 @@ def add_comment(ticket, actor: Actor, body, public=True) -> Comment:
 
 def set_status(ticket, status: str, actor: Actor | None) -> None:
     """Change the status with its history line; callers check who may (policy)."""
-    if ticket.status == "closed":
-        raise ServiceError(409, _("This request is closed and cannot change any more."))
+    _require_state(policy.CHANGE_STATUS, ticket)
     apply_status(ticket, status, actor)
     _touch(ticket)
     _flush()
@@ -178,16 +182,14 @@ def set_status(ticket, status: str, actor: Actor | None) -> None:
 
 def mark_solved(ticket, actor: Actor) -> None:
     """The requester marks their request solved (no required_to_solve check for them, §4)."""
-    if ticket.status in ("solved", "closed"):
-        raise ServiceError(409, _("This request is already solved."))
+    _require_state(policy.MARK_SOLVED, ticket)
     set_status(ticket, "solved", actor)
 
 
 def rate(ticket, actor: Actor, score: str, comment: str | None = None) -> None:
     if score not in ("good", "bad"):
         raise ServiceError(422, _("Please choose good or bad."))
-    if ticket.status != "solved":
-        raise ServiceError(409, _("You can rate this request once it is solved."))
+    _require_state(policy.RATE, ticket)
     comment = (comment or "").strip() or None
     if comment is not None and len(comment) > MAX_BODY:
         raise ServiceError(422, _("The message is too long (at most %(max)d characters).", max=MAX_BODY))

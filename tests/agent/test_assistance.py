@@ -243,7 +243,7 @@ def test_poll_is_not_activity(world, client_for):
 
 
 def test_notification_preferences_are_saved_per_user(world, client_for):
-    from portal.agent.models import AgentPreference
+    from portal.brands.models import AgentPreference
 
     agent = client_for(world.agent)
     page = agent.get("/acme/agent/").get_data(as_text=True)

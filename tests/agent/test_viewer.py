@@ -1,5 +1,6 @@
 """The workspace viewer (one statement): groups of this brand only, and the notice switches."""
-from portal.agent.models import AgentPreference, Preferences
+from portal.agent.models import Preferences
+from portal.brands.models import AgentPreference
 from portal.agent.queries import viewer_for
 from portal.extensions import db
 
