@@ -1,5 +1,6 @@
 """Run the benchmarks: `python -m bench [--quick] [helpcentre] [agent]` (all of them by default);
-`python -m bench mail [--messages N]` measures mail delivery (bench/mail.py).
+`python -m bench mail [--messages N]` measures mail delivery (bench/mail.py);
+`python -m bench reply-cost` what notifications add to a public reply's POST (bench/reply_cost.py).
 
 Seeds once (cached under bench/out/), captures each page's SQL in-process, then serves the app
 and the baseline with gunicorn and prints one table per benchmark. Never part of `make test`.
@@ -19,6 +20,10 @@ _NAMES_ONLY = {"brand_slug": "", "requester_id": 0, "agent_id": 0, "thread_ticke
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["reply-cost"]:  # what notifications add to a public reply (bench/reply_cost.py)
+        from . import reply_cost
+
+        return reply_cost.main(argv[1:])
     if argv[:1] == ["mail"]:  # `python -m bench mail`: its own run (no seed, no pages), bench/mail.py
         from . import mail
 
