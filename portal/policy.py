@@ -432,6 +432,12 @@ def decide_status_change(current: str, wanted: str) -> Decision:
     return ALLOW
 
 
+def status_on_agent_update(current: str) -> str:
+    """An agent's update of a new ticket (a reply, an assignment...) opens it unless they chose
+    another status, as in Zendesk: the requester no longer reads "New" once someone works on it."""
+    return "open" if current == "new" else current
+
+
 def status_choices(current: str) -> tuple[str, ...]:
     """The statuses the workspace offers for a ticket now: those decide_status_change allows."""
     return tuple(status for status in TICKET_STATUSES if decide_status_change(current, status))

@@ -255,3 +255,8 @@ def test_interaction_edits_own_ended_entries_of_the_last_day_only():
     assert policy.decide_interaction_edit(agent, SimpleNamespace(agent_id=1, ended_at=None), now).status == 409
     old = SimpleNamespace(agent_id=1, ended_at=now - timedelta(hours=25))
     assert policy.decide_interaction_edit(agent, old, now).status == 403
+
+
+def test_an_agents_update_opens_only_a_new_ticket():
+    assert [policy.status_on_agent_update(s) for s in STATUSES] == ["open", "open", "pending", "hold", "solved",
+                                                                    "closed"]

@@ -123,6 +123,9 @@ def update_ticket(ticket, actor: Actor, brand, posted, current_fields: dict) -> 
         body = check_body(body)
     if not changes and not body:
         raise ServiceError(422, _("There is nothing to update: change something or write a reply."))
+    opened = policy.status_on_agent_update(ticket.status)
+    if "status" not in changes and opened != ticket.status and policy.can_change_ticket(actor.person, brand):
+        changes["status"] = opened
     if changes:
         _validate_and_apply(ticket, actor, brand, changes, current_fields)
     try:

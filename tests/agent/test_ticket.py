@@ -196,3 +196,27 @@ def test_nothing_to_update_is_422(world, make_ticket, client_for):
     response = client_for(world.agent).post(f"/acme/agent/tickets/{ticket.id}", data=form_data(ticket))
     assert response.status_code == 422
     assert "nothing to update" in response.get_data(as_text=True)
+
+
+def test_an_agents_update_opens_a_new_ticket_unless_another_status_is_chosen(world, make_ticket, client_for):
+    """Issue 14 item 4, as in Zendesk: assigned and answered, the requester no longer reads "New"."""
+    ticket = make_ticket(group=world.support, status="new")
+    agent = client_for(world.agent)
+    response = agent.post(f"/acme/agent/tickets/{ticket.id}",
+                          data=form_data(ticket, assignee_id=str(world.agent.id), body="On it", public="1"))
+    assert response.status_code == 302
+    opened = fresh(ticket.id)
+    assert opened.status == "open"
+    assert db.session.scalar(select(TicketEvent.new_value).where(
+        TicketEvent.ticket_id == ticket.id, TicketEvent.field == "status")) == "open"
+    chosen = make_ticket(group=world.support, status="new")
+    agent.post(f"/acme/agent/tickets/{chosen.id}", data=form_data(chosen, status="pending", body="Waiting on you"))
+    assert fresh(chosen.id).status == "pending"
+
+
+def test_a_light_agents_note_leaves_a_new_ticket_new(world, make_ticket, client_for):
+    ticket = make_ticket(group=world.support, status="new")
+    response = client_for(world.light).post(f"/acme/agent/tickets/{ticket.id}",
+                                            data={"version": str(ticket.version), "body": "Seen", "public": "0"})
+    assert response.status_code == 302
+    assert fresh(ticket.id).status == "new"
