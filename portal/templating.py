@@ -298,13 +298,6 @@ def bootstrap_tags(kind: str) -> Markup:
     return tags[key]
 
 
-def _wants_group_mail() -> bool:
-    """The workspace's switch: is the signed-in agent mailed new requests of their groups?"""
-    from .agent.assistance import wants_group_mail  # the agent package reads this module
-
-    return wants_group_mail(current_user) if current_user.is_authenticated else True
-
-
 def _known_name(user) -> str:
     """A person as this brand may name them: their name once a member, else the e-mail its staff
     typed (an invited person, DESIGN §2)."""
@@ -332,7 +325,7 @@ def register(app):
     app.teardown_appcontext(forget_render_translations)
     app.extensions["cached_urls"] = ByteBoundedLRU(URL_CACHE_BYTES)
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, cached_url_for=cached_url_for,
-                                bootstrap_tags=bootstrap_tags, wants_group_mail=_wants_group_mail)
+                                bootstrap_tags=bootstrap_tags)
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["known_name"] = _known_name
     app.jinja_env.filters["cached_fragment"] = _cached_fragment

@@ -231,9 +231,3 @@ def save_preferences(user, play_sound: bool, pop_up: bool, mail_new_in_group: bo
     if mail_new_in_group is not None:
         prefs.mail_new_in_group = bool(mail_new_in_group)
     return prefs
-
-
-def wants_group_mail(user) -> bool:
-    """Whether this agent is mailed each new request routed to their groups (on until they choose)."""
-    prefs = db.session.get(AgentPreference, user.id)
-    return prefs is None or prefs.mail_new_in_group is not False

@@ -105,7 +105,8 @@ class AssistanceNotice(db.Model):
 
 
 class Preferences(NamedTuple):
-    """An agent's switches as pages read them: both on until they choose (AgentPreference)."""
+    """An agent's switches as pages read them: all on until they choose (AgentPreference)."""
 
     play_sound: bool = True
     pop_up: bool = True
+    mail_new_in_group: bool = True

@@ -62,7 +62,8 @@ class Viewer:
 # select with its options costs more than running it.
 @statement
 def _viewer():
-    return (select(AgentPreference.play_sound, AgentPreference.pop_up, GroupMember.group_id).select_from(User)
+    return (select(AgentPreference.play_sound, AgentPreference.pop_up, AgentPreference.mail_new_in_group,
+                   GroupMember.group_id).select_from(User)
             .outerjoin(AgentPreference, AgentPreference.user_id == User.id)
             .outerjoin(GroupMember, and_(GroupMember.user_id == User.id, GroupMember.group_id.in_(
                 select(Group.id).where(Group.brand_id == bindparam("brand_id")).scalar_subquery())))
@@ -73,9 +74,9 @@ def viewer_for(user, brand) -> Viewer:
     """The viewer's groups in this brand and their notice switches, in one statement (a row
     per group here, or one row)."""
     rows = read_rows(_viewer(), {"user_id": user.id, "brand_id": brand.id})
-    play_sound, pop_up = rows[0][:2] if rows else (None, None)
-    preferences = Preferences() if play_sound is None else Preferences(play_sound, pop_up)
-    group_ids = frozenset(group_id for _sound, _pop_up, group_id in rows if group_id is not None)
+    play_sound, pop_up, mail = rows[0][:3] if rows else (None, None, None)
+    preferences = Preferences() if play_sound is None else Preferences(play_sound, pop_up, mail is not False)
+    group_ids = frozenset(row[-1] for row in rows if row[-1] is not None)
     return Viewer(user, brand, group_ids, policy.sees_all_workspace_tickets(user, brand),
                   policy.is_full_agent(user, brand), preferences)
 
