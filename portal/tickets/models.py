@@ -8,8 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from ..models_base import utcnow
-
-STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
+from ..policy import TICKET_STATUSES as STATUSES  # the policy's rules name them; one list
 UNSOLVED_STATUSES = ("new", "open", "pending", "hold")
 PRIORITIES = ("low", "normal", "high", "urgent")
 TYPES = ("question", "incident", "problem", "task")
