@@ -86,11 +86,14 @@ def test_edit_refuses_bad_minutes_and_old_entries(client, world, login):
     login(world.acme, world.agent)
     log(client)
     entry = db.session.scalar(select(Interaction))
+    edit_link = f'href="/acme/agent/interactions/{entry.id}/edit"'
+    assert edit_link in client.get("/acme/agent/interactions").get_data(as_text=True)
     bad = client.post(f"/acme/agent/interactions/{entry.id}/edit", data={
         "channel": "phone", "service": SERVICE, "minutes": "1200", "outcome": "resolved"})
     assert bad.status_code == 422
     entry.ended_at = entry.ended_at - timedelta(hours=25)
     db.session.commit()
+    assert edit_link not in client.get("/acme/agent/interactions").get_data(as_text=True)  # the policy's rule
     old = client.post(f"/acme/agent/interactions/{entry.id}/edit", data={
         "channel": "email", "service": SERVICE, "minutes": "5", "outcome": "resolved"})
     assert old.status_code == 403 and "last 24 hours" in old.get_data(as_text=True)

@@ -51,6 +51,10 @@ def test_register_needs_the_capability(client, world, login, app):
 
     other = app.test_client()
     signin(other, world.acme, world.assisting_admin)  # can_assist without can_register_users
+    register_link = 'href="/acme/agent/assist/register"'
+    assert register_link not in other.get("/acme/agent/assist").get_data(as_text=True)  # the panel asks the policy
+    login(world.acme, world.agent)
+    assert register_link in client.get("/acme/agent/assist").get_data(as_text=True)
     assert other.get("/acme/agent/assist/register").status_code == 404
     assert other.post("/acme/agent/assist/register", data={"name": "X", "email": "x@example.com"}).status_code == 404
     assert db.session.scalar(select(User).where(User.email == "x@example.com")) is None
