@@ -7,30 +7,13 @@ from ..models_base import utcnow
 from ..tickets import fields as ticket_fields
 from . import queries
 from .assistance import active_request
-from .services import form_fields
 
 
 def field_views(form, values: dict, posted=None, errors: dict | None = None) -> list:
     """Every field of the form (agent-only ones too), shown or hidden by the agent conditions;
     after a refused post, the posted text is shown again so nothing typed is lost."""
-    if form is None:
-        return []
-    fields = form_fields(form)
-    shown = ticket_fields.visible_field_ids(form, fields, values, "agent")
-    by_id = {f.id: f for f in fields}
-    views = []
-    for field in fields:
-        name = ticket_fields.input_name(field)
-        value = values.get(field.id)
-        if posted is not None and name in posted:
-            value = posted.getlist(name) if field.field_type == "multiselect" else posted.get(name)
-        conditions = [(ticket_fields.input_name(by_id[c.parent_field_id]), c.parent_value)
-                      for c in form.conditions
-                      if c.audience == "agent" and c.child_field_id == field.id and c.parent_field_id in by_id]
-        views.append(ticket_fields.FieldView(
-            field=field, name=name, value=value, required=field.required_to_solve,
-            visible=field.id in shown, error=(errors or {}).get(field.id), shown_when=conditions))
-    return views
+    sent = ticket_fields.posted_fields(form, posted, ticket_fields.AGENT) if posted is not None else None
+    return ticket_fields.field_views(form, ticket_fields.AGENT, values, sent, errors)
 
 
 def assignee_choices(brand) -> list[tuple]:

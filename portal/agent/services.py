@@ -5,6 +5,9 @@ transaction owner (portal.transaction) commits.
 Comments, history lines and the creation itself go through portal.tickets.services, the one
 writer of requests; this module adds the workspace's rules (DESIGN §4, §6).
 """
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +19,6 @@ from ..auth.services import ServiceError
 from ..extensions import db
 from ..mail import notifications
 from ..models_base import utcnow
-from ..numbers import MAX_ID, parse_int
 from ..tickets import fields as ticket_fields
 from ..tickets.models import PRIORITIES, TICKET_CHANNELS, TYPES, TicketFieldValue
 from ..tickets.services import add_comment, apply_status, build_request, check_body, record_event
@@ -25,50 +27,46 @@ from .queries import assignable_agents, brand_groups
 WORKSPACE_CHANNELS = tuple(c for c in TICKET_CHANNELS if c != "api")
 
 
-def form_fields(form) -> list:
-    """Every active field of the form, agent-only ones included (the workspace sees them all)."""
-    return [f for f in form.fields if f.active] if form is not None else []
+class _Unchanged:
+    """A property the update does not touch (not the same as setting it to nothing)."""
+
+    def __repr__(self):
+        return "UNCHANGED"
 
 
-def clean_fields(form, posted, current: dict) -> tuple[dict, dict, set]:
-    """Posted field values merged over `current` ({field_id: value}), checked for the agent audience.
-
-    Returns (values, errors, shown): values only for fields posted, errors {field_id: message},
-    shown the ids visible under the agent conditions (a hidden field's value is dropped).
-    """
-    fields = form_fields(form)
-    values, errors = {}, {}
-    for field in fields:
-        name = ticket_fields.input_name(field)
-        if name not in posted and field.field_type != "checkbox":
-            continue
-        if field.field_type == "checkbox" and f"{name}__present" not in posted:
-            continue
-        try:
-            values[field.id] = ticket_fields.clean_value(field, ticket_fields.raw_value(field, posted))
-        except ValueError as error:
-            errors[field.id] = str(error)
-    merged = {**current, **values}
-    shown = ticket_fields.visible_field_ids(form, fields, merged, "agent") if form is not None else set()
-    for field_id in list(values):
-        if field_id not in shown:
-            values.pop(field_id)
-            errors.pop(field_id, None)
-    return values, errors, shown
+UNCHANGED = _Unchanged()
 
 
-def missing_to_solve(form, values: dict, shown: set) -> list:
-    return [f for f in form_fields(form) if f.required_to_solve and f.id in shown
-            and ticket_fields.is_empty(f, values.get(f.id))]
+@dataclass(frozen=True)
+class TicketUpdate:
+    """What an agent asks to change on a ticket; the workspace form and the API each build one.
+    Properties left UNCHANGED are left alone; `fields` holds the raw texts of the fields sent."""
+
+    version: int | None
+    status: str | _Unchanged = UNCHANGED
+    priority: str | _Unchanged = UNCHANGED
+    type: str | _Unchanged = UNCHANGED
+    group_id: int | None | _Unchanged = UNCHANGED
+    assignee_id: int | None | _Unchanged = UNCHANGED
+    fields: dict[int, Any] = dc_field(default_factory=dict)
+    body: str = ""
+    public: bool = False
 
 
-def _int_or_none(raw, message):
-    if raw in (None, ""):
-        return None
-    number = parse_int(raw, 0, MAX_ID)
-    if number is None:
-        raise ServiceError(422, message)
-    return number
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket an agent opens for someone (the workspace's form, or the API's POST /tickets)."""
+
+    requester_email: str
+    subject: str | None
+    body: str | None
+    channel: str = "web"
+    priority: str = "normal"
+    type: str = "question"
+    group_id: int | None = None
+    assignee_id: int | None = None
+    public: bool = True
+    fields: dict[int, Any] = dc_field(default_factory=dict)
 
 
 def _check_choice(value, choices, message):
@@ -105,19 +103,18 @@ def _resolve_assignment(brand, agent, group_id, assignee_id, solving: bool):
     return group, db.session.get(User, agent.id)
 
 
-def update_ticket(ticket, actor: Actor, brand, posted, current_fields: dict) -> None:
-    """Apply the workspace form: status, priority, type, group, assignee, fields and a reply."""
-    version = _int_or_none(posted.get("version"), _("The form is incomplete. Please reload the page."))
+def update_ticket(ticket, actor: Actor, brand, update: TicketUpdate, current_fields: dict) -> None:
+    """Apply the agent's update: status, priority, type, group, assignee, fields and a reply."""
+    if update.version is None:
+        raise ServiceError(422, _("The form is incomplete. Please reload the page."))
     state = policy.decide_ticket_state(policy.CHANGE_STATUS, ticket)  # closed is final
     if not state:
         raise ServiceError(state.status, _(state.reason))
-    if version != ticket.version:
-        raise ServiceError(409, _("Someone else changed this ticket while you were editing it. "
-                                    "Check the changes below, then send your update again."), conflict=True)
-    body = (posted.get("body") or "").strip()
-    wants_public = posted.get("public") == "1"
-    changes = _changes(ticket, brand, posted, current_fields)
-    if not policy.can_change_ticket(actor.person, brand) and (changes or wants_public):
+    if update.version != ticket.version:
+        raise _conflict()
+    body = update.body.strip()
+    changes = _changes(ticket, update, current_fields)
+    if not policy.can_change_ticket(actor.person, brand) and (changes or update.public):
         raise ServiceError(403, _("Light agents can only add internal notes."))
     if body:
         body = check_body(body)
@@ -130,35 +127,29 @@ def update_ticket(ticket, actor: Actor, brand, posted, current_fields: dict) -> 
         _validate_and_apply(ticket, actor, brand, changes, current_fields)
     try:
         if body:
-            add_comment(ticket, actor, body, public=wants_public)
+            add_comment(ticket, actor, body, public=update.public)
         else:
             ticket.updated_at = utcnow()
         db.session.flush()
     except (ServiceError, StaleDataError) as error:
         if isinstance(error, ServiceError) and not error.details.get("conflict"):
             raise
-        raise ServiceError(409, _("Someone else changed this ticket while you were editing it. "
-                                  "Check the changes below, then send your update again."), conflict=True) from None
+        raise _conflict() from None
 
 
-def _changes(ticket, brand, posted, current_fields) -> dict:
-    """What the form asks to change (fields left out of the form are left alone)."""
-    changes = {}
-    for name in ("status", "priority", "type"):
-        if name in posted and posted[name] != getattr(ticket, name):
-            changes[name] = posted[name]
-    if "group_id" in posted:
-        group_id = _int_or_none(posted["group_id"], _("This group does not exist in this help centre."))
-        if group_id != ticket.group_id:
-            changes["group_id"] = group_id
-    if "assignee_id" in posted:
-        assignee_id = _int_or_none(posted["assignee_id"], _("Only agents of this help centre can be assigned."))
-        if assignee_id != ticket.assignee_id:
-            changes["assignee_id"] = assignee_id
-    values, errors, _shown = clean_fields(ticket.form, posted, current_fields)
-    if errors:
-        raise ServiceError(422, next(iter(errors.values())), field_errors=errors)
-    new_values = {k: v for k, v in values.items() if v != current_fields.get(k)}
+def _conflict() -> ServiceError:
+    return ServiceError(409, _("Someone else changed this ticket while you were editing it. "
+                               "Check the changes below, then send your update again."), conflict=True)
+
+
+def _changes(ticket, update: TicketUpdate, current_fields) -> dict:
+    """What the update asks to change (properties left UNCHANGED are left alone)."""
+    changes = {name: getattr(update, name) for name in ("status", "priority", "type", "group_id", "assignee_id")
+               if getattr(update, name) is not UNCHANGED and getattr(update, name) != getattr(ticket, name)}
+    check = ticket_fields.check_fields(ticket.form, update.fields, ticket_fields.AGENT, current_fields)
+    if check.errors:
+        raise ServiceError(422, next(iter(check.errors.values())), field_errors=check.errors)
+    new_values = {k: v for k, v in check.values.items() if v != current_fields.get(k)}
     if new_values:
         changes["fields"] = new_values
     return changes
@@ -182,8 +173,7 @@ def _validate_and_apply(ticket, actor, brand, changes, current_fields) -> None:
     group, assignee = _resolve_assignment(brand, actor.person, group_id, assignee_id, solving)
     merged = {**current_fields, **changes.get("fields", {})}
     if solving:
-        _values, _errors, shown = clean_fields(ticket.form, {}, merged)
-        missing = missing_to_solve(ticket.form, merged, shown)
+        missing = ticket_fields.missing_to_solve(ticket.form, merged)
         if missing:
             raise ServiceError(422, _("Fill in these fields before solving: %(fields)s.",
                                         fields=", ".join(f.title for f in missing)), field_errors={f.id: _("%(field)s is required to solve.", field=f.title)
@@ -215,7 +205,7 @@ def _apply(ticket, actor, changes, group, assignee, status) -> None:
 
 def _write_fields(ticket, actor, new_values: dict) -> None:
     existing = {v.field_id: v for v in ticket.field_values}
-    titles = {f.id: f.title for f in form_fields(ticket.form)}
+    titles = {f.id: f.title for f in ticket_fields.fields_for(ticket.form, ticket_fields.AGENT)}
     for field_id, value in new_values.items():
         row = existing.get(field_id)
         record_event(ticket, actor, f"field:{titles.get(field_id, field_id)}",
@@ -238,27 +228,24 @@ def _requester(brand, agent, email):
     return requester
 
 
-def create_on_behalf(brand, actor: Actor, form, posted, channels=WORKSPACE_CHANNELS):
+def create_on_behalf(brand, actor: Actor, form, new: NewTicket, channels=WORKSPACE_CHANNELS):
     """A ticket for a member of the brand, any form (agent-only ones too), on a chosen channel
     (the API passes its own: channels=("api",))."""
-    channel = _check_choice(posted.get("channel", "web"), channels, _("Choose a valid channel."))
-    priority = _check_choice(posted.get("priority", "normal"), PRIORITIES, _("Choose a valid priority."))
-    kind = _check_choice(posted.get("type", "question"), TYPES, _("Choose a valid type."))
-    values, errors, _shown = clean_fields(form, posted, {})
-    if errors:
-        raise ServiceError(422, next(iter(errors.values())), field_errors=errors)
-    full_agent = policy.can_change_ticket(actor.person, brand)
-    group_id = _int_or_none(posted.get("group_id"), _("This group does not exist in this help centre."))
+    channel = _check_choice(new.channel, channels, _("Choose a valid channel."))
+    priority = _check_choice(new.priority, PRIORITIES, _("Choose a valid priority."))
+    kind = _check_choice(new.type, TYPES, _("Choose a valid type."))
+    check = ticket_fields.check_fields(form, new.fields, ticket_fields.AGENT)
+    if check.errors:
+        raise ServiceError(422, next(iter(check.errors.values())), field_errors=check.errors)
+    group_id = new.group_id
     if group_id is None and form is not None:
         group_id = form.default_group_id
-    assignee_id = _int_or_none(posted.get("assignee_id"), _("Only agents of this help centre can be assigned."))
-    if assignee_id is not None and not full_agent:
+    if new.assignee_id is not None and not policy.can_change_ticket(actor.person, brand):
         raise ServiceError(403, _("Light agents cannot assign tickets."))
-    group, assignee = _resolve_assignment(brand, actor.person, group_id, assignee_id, solving=False)
-    requester = _requester(brand, actor.person, posted.get("requester_email"))
-    ticket = build_request(brand, form, requester, actor, posted.get("subject"), posted.get("body"),
-                           {k: v for k, v in values.items() if v not in (None, [], "")},
-                           channel=channel, public=posted.get("public", "1") == "1")
+    group, assignee = _resolve_assignment(brand, actor.person, group_id, new.assignee_id, solving=False)
+    requester = _requester(brand, actor.person, new.requester_email)
+    ticket = build_request(brand, form, requester, actor, new.subject, new.body, check.filled,
+                           channel=channel, public=new.public)
     ticket.priority, ticket.type = priority, kind
     ticket.group_id = group.id if group else None
     ticket.assignee_id = assignee.id if assignee else None

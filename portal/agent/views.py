@@ -16,8 +16,7 @@ from ..models_base import utcnow
 from ..numbers import MAX_ID, MAX_PAGE, parse_int, query_id
 from ..tickets.models import PRIORITIES, TYPES, TicketForm
 from ..tickets.queries import form_in_brand
-from . import bp
-from . import queries
+from . import bp, inputs, queries
 from .assistance import requests_of
 from .page import assignee_choices, assistance_state, field_views
 from .services import WORKSPACE_CHANNELS, create_on_behalf, update_ticket
@@ -115,7 +114,8 @@ def update(ticket_id):
     viewer = workspace_viewer()
     ticket = load_ticket(ticket_id, viewer)
     try:
-        update_ticket(ticket, current_actor(), current_brand, request.form, queries.field_values(ticket))
+        update_ticket(ticket, current_actor(), current_brand, inputs.ticket_update(request.form, ticket.form),
+                      queries.field_values(ticket))
     except ServiceError as error:
         db.session.rollback()  # the page below shows the ticket as stored, not the refused change
         ticket = load_ticket(ticket_id, viewer)
@@ -141,7 +141,7 @@ def new_ticket():
     error, status = None, 200
     if request.method == "POST":
         try:
-            created = create_on_behalf(current_brand, current_actor(), form, request.form)
+            created = create_on_behalf(current_brand, current_actor(), form, inputs.new_ticket(request.form, form))
         except ServiceError as refused:
             error, status = refused, refused.status
         else:

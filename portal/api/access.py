@@ -5,7 +5,6 @@ Zendesk error instead of a page or a redirect to the workspace.
 """
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from .. import policy
 from ..access import reason_text
@@ -60,29 +59,32 @@ def as_id(value, message: str) -> int | None:
     return number
 
 
-def custom_fields_form(custom_fields) -> MultiDict:
-    """Zendesk's [{"id": 1, "value": …}] as the form data the field cleaners read."""
+def custom_field_values(custom_fields) -> dict[int, object]:
+    """Zendesk's [{"id": 1, "value": …}] (or {id: value}) as {field_id: raw text(s)}, what
+    tickets.fields.check_fields reads from every layer."""
     if custom_fields is None:
-        return MultiDict()
+        return {}
     if isinstance(custom_fields, dict):
         custom_fields = [{"id": key, "value": value} for key, value in custom_fields.items()]
+    message = _("custom_fields must be a list of objects with an id and a value.")
     if not isinstance(custom_fields, list):
-        refuse(422, _("custom_fields must be a list of objects with an id and a value."))
-    posted = MultiDict()
+        refuse(422, message)
+    sent = {}
     for entry in custom_fields:
-        if not isinstance(entry, dict) or "id" not in entry:
-            refuse(422, _("custom_fields must be a list of objects with an id and a value."))
-        field_id = parse_id(entry["id"])
+        field_id = parse_id(entry["id"]) if isinstance(entry, dict) and "id" in entry else None
         if field_id is None:
-            refuse(422, _("custom_fields must be a list of objects with an id and a value."))
-        name, value = f"field_{field_id}", entry.get("value")
-        posted[f"{name}__present"] = "1"
-        for item in (value if isinstance(value, list) else [value]):
-            if item is True:
-                item = "1"
-            elif item is None or item is False:
-                item = ""
-            elif not isinstance(item, (str, int, float)):
-                refuse(422, _("custom_fields must be a list of objects with an id and a value."))
-            posted.add(name, str(item))
-    return posted
+            refuse(422, message)
+        value = entry.get("value")
+        texts = [_raw_text(item, message) for item in (value if isinstance(value, list) else [value])]
+        sent[field_id] = texts if isinstance(value, list) else texts[0]
+    return sent
+
+
+def _raw_text(item, message: str) -> str:
+    if item is True:
+        return "1"
+    if item is None or item is False:
+        return ""
+    if isinstance(item, (str, int, float)):
+        return str(item)
+    refuse(422, message)

@@ -13,7 +13,7 @@ from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
 from ..tickets.models import STATUSES, UNSOLVED_STATUSES
 from . import bp
-from .access import as_id, custom_fields_form, load_request, require, requests_person
+from .access import as_id, custom_field_values, load_request, require, requests_person
 from .common import comment_of, json_body, page_args, paged, route, string_arg
 from .errors import field_details, refuse
 from .serializers import comment_json, load_extras, rating_json, request_json
@@ -125,8 +125,10 @@ def _check_submission(form, subject, body, custom_fields) -> tuple[dict, dict]:
             details[key] = [{"description": error.message}]
     values = {}
     if form is not None:
-        values, views = ticket_fields.clean_submission(form, custom_fields_form(custom_fields))
-        details.update(field_details({v.field.id: v.error for v in views if v.error}))
+        check = ticket_fields.check_fields(form, custom_field_values(custom_fields), ticket_fields.END_USER,
+                                          enforce_required=True)
+        values = check.filled
+        details.update(field_details(check.errors))
     return values, details
 
 

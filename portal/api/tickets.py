@@ -9,12 +9,11 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from werkzeug.datastructures import MultiDict
 
 from .. import policy
 from ..actor import Actor
 from ..agent import queries
-from ..agent.services import create_on_behalf, update_ticket
+from ..agent.services import UNCHANGED, NewTicket, TicketUpdate, create_on_behalf, update_ticket
 from ..auth.services import is_member
 from ..auth.models import User
 from ..brands import current_brand
@@ -22,15 +21,12 @@ from ..extensions import db
 from ..tickets.models import Ticket
 from ..tickets.queries import form_in_brand
 from . import bp
-from .access import as_id, custom_fields_form
+from .access import as_id, custom_field_values
 from .common import comment_of, json_body, page_args, paged, route
 from .errors import field_details, refuse
 from .requests import API_CHANNEL
 from .serializers import comment_json, load_extras, ticket_json
 from ..service_error import ServiceError
-
-CHOICE_KEYS = ("status", "priority", "type")
-ID_KEYS = ("group_id", "assignee_id")
 
 
 def _viewer() -> queries.Viewer:
@@ -89,27 +85,28 @@ def ticket_comments(ticket_id):
     return paged("comments", [comment_json(c) for c in shown], len(thread), page, per_page)
 
 
-def _posted(payload: dict) -> MultiDict:
-    """The JSON ticket as the workspace form the services read; only the keys sent."""
-    posted = custom_fields_form(payload.get("custom_fields"))
-    for key in CHOICE_KEYS:
-        if key in payload:
-            if not isinstance(payload[key], str):
-                refuse(422, _("%(name)s must be text.", name=key))
-            posted[key] = payload[key]
-    for key in ID_KEYS:
-        if key in payload:
-            value = as_id(payload[key], _("%(name)s must be a number or null.", name=key))
-            posted[key] = "" if value is None else str(value)
+def _choice(payload: dict, key: str, default=UNCHANGED):
+    if key not in payload:
+        return default
+    if not isinstance(payload[key], str):
+        refuse(422, _("%(name)s must be text.", name=key))
+    return payload[key]
+
+
+def _id(payload: dict, key: str, default=UNCHANGED):
+    if key not in payload:
+        return default
+    return as_id(payload[key], _("%(name)s must be a number or null.", name=key))
+
+
+def _comment(payload: dict) -> tuple[str | None, bool]:
+    """The comment's text and whether it is public: Zendesk comments are public unless said
+    otherwise; light agents only ever write internal notes."""
     comment = comment_of(payload)
-    if comment.get("body") is not None:
-        posted["body"] = comment["body"]
-    # Zendesk comments are public unless said otherwise; light agents only ever write internal notes.
     public = comment.get("public", True)
     if not isinstance(public, bool):
         refuse(422, _("comment.public must be true or false."))
-    posted["public"] = "1" if policy.comment_is_public(current_user, current_brand, public) else "0"
-    return posted
+    return comment.get("body"), policy.comment_is_public(current_user, current_brand, public)
 
 
 def _requester_email(payload: dict) -> str:
@@ -137,9 +134,13 @@ def create_ticket():
     subject = payload.get("subject")
     if subject is not None and not isinstance(subject, str):
         refuse(422, _("Please enter a subject."))
-    posted = _posted(payload)
-    posted.update({"subject": subject or "", "requester_email": _requester_email(payload), "channel": API_CHANNEL})
-    ticket = _workspace(create_on_behalf, current_brand, Actor.itself(current_user, API_CHANNEL), form, posted,
+    body, public = _comment(payload)
+    new = NewTicket(requester_email=_requester_email(payload), subject=subject or "", body=body,
+                    channel=API_CHANNEL, priority=_choice(payload, "priority", "normal"),
+                    type=_choice(payload, "type", "question"), group_id=_id(payload, "group_id", None),
+                    assignee_id=_id(payload, "assignee_id", None), public=public,
+                    fields=custom_field_values(payload.get("custom_fields")))
+    ticket = _workspace(create_on_behalf, current_brand, Actor.itself(current_user, API_CHANNEL), form, new,
                         channels=(API_CHANNEL,))
     return _one(ticket, 201)
 
@@ -182,11 +183,14 @@ def update(ticket_id):
     # one that would win every race) or a fractional stamp is a conflict.
     if stamp is not None and ticket.updated_at.replace(microsecond=0) != stamp:
         _update_conflict()
-    posted = _posted(payload)
+    body, public = _comment(payload)
     # The version read here makes the write itself conditional: a change landing between this
     # check and the commit is a 409 too.
-    posted["version"] = str(ticket.version)
-    _workspace(update_ticket, ticket, Actor.itself(current_user, API_CHANNEL), current_brand, posted,
+    change = TicketUpdate(version=ticket.version, status=_choice(payload, "status"),
+                          priority=_choice(payload, "priority"), type=_choice(payload, "type"),
+                          group_id=_id(payload, "group_id"), assignee_id=_id(payload, "assignee_id"),
+                          fields=custom_field_values(payload.get("custom_fields")), body=body or "", public=public)
+    _workspace(update_ticket, ticket, Actor.itself(current_user, API_CHANNEL), current_brand, change,
                queries.field_values(ticket), safe_update=stamp is not None)
     db.session.expire_all()
     return _one(_load(ticket_id, viewer))

@@ -61,22 +61,28 @@ def new_request():
             page.subject.data = draft.subject
             page.description.data = draft.data.get("description", "")
             values = ticket_fields.draft_values(draft.data)
-        views = ticket_fields.form_views(form, values=values)
+        views = ticket_fields.field_views(form, ticket_fields.END_USER, values)
     elif "save_draft" in request.form:
-        values, _views = ticket_fields.clean_submission(form, request.form, enforce_required=False)
-        data = {"description": page.description.data or "", "fields": {str(k): v for k, v in values.items()}}
+        check = ticket_fields.check_fields(form, _sent_fields(form), ticket_fields.END_USER)
+        data = {"description": page.description.data or "", "fields": {str(k): v for k, v in check.filled.items()}}
         services.save_draft(current_brand, current_actor(), form, page.subject.data, data, draft=draft)
         flash(_("Your draft is saved. You can finish it from My activities."), "success")
         return redirect(url_for("helpcenter.my_activities", tab="drafts"))
     else:
-        values, views = ticket_fields.clean_submission(form, request.form)
+        sent = _sent_fields(form)
+        check = ticket_fields.check_fields(form, sent, ticket_fields.END_USER, enforce_required=True)
         page_valid = page.validate()
-        if page_valid and not any(v.error for v in views):
-            return _submit(person, form, page, values, draft, source)
+        if page_valid and not check.errors:
+            return _submit(person, form, page, check.filled, draft, source)
+        views = ticket_fields.field_views(form, ticket_fields.END_USER, check.merged, sent, check.errors)
         status = 422
     return render_template("helpcenter/new_request.html", form=form, page=page, views=views, draft=draft,
                            source=source, warn_sensitive=policy.warn_sensitive_form(person, current_brand, form),
                            light_agent=policy.writes_internal_only(person, current_brand)), status
+
+
+def _sent_fields(form) -> dict:
+    return ticket_fields.posted_fields(form, request.form, ticket_fields.END_USER)
 
 
 def _submit(person, form, page, values, draft, source):

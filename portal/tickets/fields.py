@@ -127,56 +127,113 @@ def is_empty(field, value) -> bool:
     return value is None or value == [] or value == ""
 
 
-def raw_value(field, posted):
-    """The posted text of a field (a list for a multiselect), as clean_value reads it."""
-    if field.field_type == "multiselect":
-        return posted.getlist(input_name(field))
-    return posted.get(input_name(field))
+AGENT = "agent"
+END_USER = "end_user"
 
 
-def clean_submission(form, posted, audience: str = "end_user", enforce_required: bool = True):
-    """Read the editable fields of `form` from `posted` (a MultiDict).
+def fields_for(form, audience: str) -> list:
+    """The fields a person fills: in the help centre the editable portal fields, in the workspace
+    every active field (agent-only ones too)."""
+    if form is None:
+        return []
+    if audience == AGENT:
+        return [f for f in form.fields if f.active]
+    return portal_fields(form, editable_only=True)
 
-    Returns (values, views): values {field_id: value} for shown, filled fields only — anything
-    posted for a field the person may not edit, or hidden by a condition, is ignored; views is the
-    list of FieldView for re-rendering, with errors set. Valid when no view has an error.
-    """
-    fields = portal_fields(form, editable_only=True)
-    parsed, errors = {}, {}
-    for field in fields:
-        try:
-            parsed[field.id] = clean_value(field, raw_value(field, posted))
-        except ValueError as error:
-            parsed[field.id], errors[field.id] = None, str(error)
-    shown = visible_field_ids(form, fields, parsed, audience)
-    values = {}
-    for field in fields:
-        if field.id not in shown:
-            errors.pop(field.id, None)  # a hidden field's value is dropped, never checked
+
+def posted_fields(form, posted, audience: str) -> dict[int, Any]:
+    """The HTML form layer: {field_id: posted text(s)} of the fields this page sent.
+
+    A help-centre page holds every field, so one left out was sent empty (an unticked box, an
+    empty list). The workspace's update sends only what it shows (a checkbox says so with a
+    hidden `__present` input), so a field left out is left alone."""
+    sent = {}
+    for field in fields_for(form, audience):
+        name = input_name(field)
+        if audience == AGENT and name not in posted and f"{name}__present" not in posted:
             continue
-        if enforce_required and field.required_in_portal and field.id not in errors \
-                and is_empty(field, parsed[field.id]):
-            errors[field.id] = _("%(field)s is required.", field=field.title)
-        if not is_empty(field, parsed[field.id]) or field.field_type == "checkbox":
-            values[field.id] = parsed[field.id]
-    views = form_views(form, fields, parsed, audience, shown)
-    for view in views:
-        view.error = errors.get(view.field.id)
-    return values, views
+        sent[field.id] = posted.getlist(name) if field.field_type == "multiselect" else posted.get(name)
+    return sent
 
 
-def form_views(form, fields=None, values=None, audience: str = "end_user", shown=None) -> list[FieldView]:
-    """FieldViews for the new-request form, prefilled with `values` ({field_id: value})."""
-    fields = portal_fields(form, editable_only=True) if fields is None else fields
-    values = values or {}
-    shown = visible_field_ids(form, fields, values, audience) if shown is None else shown
+def _as_raw(field, raw):
+    """One shape per kind whoever sent it: a list for a multiselect, else one text."""
+    if field.field_type == "multiselect":
+        return [] if raw is None else list(raw) if isinstance(raw, list) else [raw]
+    if isinstance(raw, list):
+        return raw[0] if raw else None
+    return raw
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """Posted field values checked for an audience."""
+
+    values: dict[int, Any]   # the cleaned value of each field sent and shown (None clears it)
+    errors: dict[int, str]   # {field_id: translated message}, for shown fields only
+    shown: set[int]
+    merged: dict[int, Any]   # the values the form holds once this submission is applied
+
+    @property
+    def filled(self) -> dict[int, Any]:
+        """The values a new request stores: shown and filled in (an unticked box is kept)."""
+        return {k: v for k, v in self.merged.items() if k in self.shown and v not in (None, [], "")}
+
+
+def check_fields(form, sent: dict[int, Any], audience: str, current: dict | None = None,
+                 enforce_required: bool = False) -> FieldCheck:
+    """The one cleaning path of ticket fields, for the help centre, the workspace and the API.
+
+    `sent`: {field_id: raw text(s)} from whichever layer read the request; `current`: the stored
+    values a partial update goes over. A field hidden by a condition of the audience is dropped,
+    never checked; `enforce_required` applies the help centre's required fields."""
+    fields = fields_for(form, audience)
+    merged = {f.id: (current or {}).get(f.id) for f in fields}
+    errors = {}
+    for field in fields:
+        if field.id not in sent:
+            continue
+        try:
+            merged[field.id] = clean_value(field, _as_raw(field, sent[field.id]))
+        except ValueError as error:
+            merged[field.id], errors[field.id] = None, str(error)
+    shown = visible_field_ids(form, fields, merged, audience) if form is not None else set()
+    errors = {k: v for k, v in errors.items() if k in shown}
+    if enforce_required:
+        for field in fields:
+            if field.id in shown and field.required_in_portal and field.id not in errors \
+                    and is_empty(field, merged[field.id]):
+                errors[field.id] = _("%(field)s is required.", field=field.title)
+    values = {k: merged[k] for k in sent if k in shown and k in merged}
+    return FieldCheck(values=values, errors=errors, shown=shown, merged=merged)
+
+
+def missing_to_solve(form, values: dict) -> list:
+    """Fields required to solve that are shown (agent conditions) and still empty."""
+    fields = fields_for(form, AGENT)
+    shown = visible_field_ids(form, fields, values, AGENT) if form is not None else set()
+    return [f for f in fields if f.required_to_solve and f.id in shown and is_empty(f, values.get(f.id))]
+
+
+def field_views(form, audience: str, values: dict | None = None, sent: dict | None = None,
+                errors: dict | None = None) -> list[FieldView]:
+    """What a page renders for each field of the audience, shown or hidden by its conditions
+    (the browser script mirrors them) for `values`; after a refused post, `values` are the checked
+    ones (FieldCheck.merged) and the texts `sent` are shown again, so nothing typed is lost."""
+    fields = fields_for(form, audience)
+    if not fields:
+        return []
+    values, sent, errors = values or {}, sent or {}, errors or {}
+    shown = visible_field_ids(form, fields, values, audience)
     by_id = {f.id: f for f in fields}
     views = []
     for field in fields:
         conditions = [(input_name(by_id[c.parent_field_id]), c.parent_value) for c in form.conditions
                       if c.audience == audience and c.child_field_id == field.id and c.parent_field_id in by_id]
-        views.append(FieldView(field=field, name=input_name(field), value=values.get(field.id),
-                               required=field.required_in_portal, visible=field.id in shown,
+        required = field.required_to_solve if audience == AGENT else field.required_in_portal
+        views.append(FieldView(field=field, name=input_name(field),
+                               value=sent[field.id] if field.id in sent else values.get(field.id),
+                               required=required, visible=field.id in shown, error=errors.get(field.id),
                                shown_when=conditions))
     return views
 
