@@ -1,8 +1,9 @@
 """Friendly, translated error pages; JSON for API paths."""
-from flask import jsonify, render_template, request
+from flask import g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BuildError
 
 from .extensions import db
 
@@ -25,7 +26,25 @@ def render_error(status: int, message: str | None = None):
     title = _titles().get(status, _("Error"))
     if "/api/" in request.path:
         return jsonify(error=title, description=message or title), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    back_url, back_label = _way_back(status)
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           back_url=back_url, back_label=back_label), status
+
+
+def _way_back(status: int) -> tuple[str, str]:
+    """Where the error page leads: into the brand the person was in (its workspace or
+    administration when they came from there and may use it), else the directory."""
+    brand = g.get("brand")
+    if brand is None:
+        return url_for("brands.directory"), _("Back to the help centres")
+    try:
+        if request.blueprint in ("agent", "assist", "search") and status != 403:
+            return url_for("agent.home"), _("Back to the agent workspace")
+        if request.blueprint == "admin" and status != 403:
+            return url_for("admin.home"), _("Back to administration")
+        return url_for("helpcenter.home"), _("Back to %(brand)s", brand=brand.name)
+    except BuildError:  # no language for the help centre yet (a very early error)
+        return url_for("brands.directory"), _("Back to the help centres")
 
 
 def register_error_handlers(app):

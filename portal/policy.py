@@ -233,6 +233,22 @@ def decide_ticket_state(action: str, ticket) -> Decision:
     return ALLOW
 
 
+def decide_mail_reply(person, brand, ticket, group_ids) -> tuple[str, Decision]:
+    """What a reply by e-mail from `person` on `ticket` may become (DESIGN §14): (COMMENT, …) on an
+    open request, (CREATE_FOLLOWUP, …) on a closed one. Staff answer as in the workspace (a ticket
+    they see there; a light agent's reply becomes an internal note through comment_is_public);
+    anyone else as in the help centre, as the requester or a CC. Denied: the message is no reply
+    to this request (it becomes a new request of its sender). group_ids: the person's groups."""
+    if person is None or ticket.brand_id != brand.id:
+        return COMMENT, _deny(404)
+    if is_staff(person, brand):
+        if not can_view_in_workspace(person, brand, ticket, group_ids):
+            return COMMENT, _deny(404)
+        return COMMENT, decide_ticket_state(COMMENT, ticket)
+    action = CREATE_FOLLOWUP if ticket.status == "closed" else COMMENT
+    return action, decide(person, brand, action, ticket)
+
+
 def can(person, brand, action: str, ticket=None, form=None, assisted_by=None) -> bool:
     return decide(person, brand, action, ticket=ticket, form=form, assisted_by=assisted_by).allowed
 
@@ -455,4 +471,13 @@ def decide_interaction_edit(person, entry, now: datetime) -> Decision:
         return _deny(409, _("End the assist session before editing its entry."))
     if now - entry.ended_at > INTERACTION_EDIT_WINDOW:
         return _deny(403, _("Only entries of the last 24 hours can be edited."))
+    return ALLOW
+
+
+def decide_admin_leaving(role: str, new_role: str | None, admin_count: int) -> Decision:
+    """May a member with `role` be removed (new_role None) or given `new_role`? A brand always
+    keeps an admin; admin_count: how many it has now. The page's Remove button and the service
+    ask here."""
+    if role == ADMIN_ROLE and new_role != ADMIN_ROLE and admin_count <= 1:
+        return _deny(409, _("This help centre needs at least one admin: make someone else an admin first."))
     return ALLOW

@@ -28,7 +28,7 @@ def _check_role(role: str, can_assist: bool, can_register_users: bool) -> None:
         raise ServiceError(422, str(error), field="role") from None
 
 
-def _keep_an_admin(brand, membership: Membership) -> None:
+def _keep_an_admin(brand, membership: Membership, new_role: str | None = None) -> None:
     """Refuse to remove or demote the brand's last admin (rows locked where the database can)."""
     if membership.role != policy.ADMIN_ROLE:
         return
@@ -36,9 +36,14 @@ def _keep_an_admin(brand, membership: Membership) -> None:
         select(Membership.id).where(Membership.brand_id == brand.id, Membership.role == policy.ADMIN_ROLE)
         .with_for_update()
     ).all()
-    if len(admins) <= 1:
-        raise ServiceError(409, _("%(brand)s needs at least one admin: make someone else an admin first.",
-                           brand=brand.name))
+    decision = policy.decide_admin_leaving(membership.role, new_role, len(admins))
+    if not decision:
+        raise ServiceError(decision.status, _(decision.reason))
+
+
+def admin_count(brand) -> int:
+    return db.session.scalar(select(func.count(Membership.id)).where(
+        Membership.brand_id == brand.id, Membership.role == policy.ADMIN_ROLE))
 
 
 def _leave_groups(brand, user_id: int) -> list[int]:
@@ -77,8 +82,7 @@ def update_member(brand, membership: Membership, *, role, can_assist=False, can_
     if (membership.role, membership.can_assist, membership.can_register_users) == (role, can_assist,
                                                                                   can_register_users):
         return False
-    if role != policy.ADMIN_ROLE:
-        _keep_an_admin(brand, membership)
+    _keep_an_admin(brand, membership, role)
     if not policy.may_join_groups(role):
         groups_left = _leave_groups(brand, membership.user_id)
         if groups_left:

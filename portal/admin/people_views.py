@@ -11,6 +11,8 @@ from ..auth.models import Invitation, User
 from ..brands import current_brand
 from ..brands.models import Group, GroupMember, Membership
 from ..errors import abort_with
+from ..access import reason_text
+from ..service_error import ServiceError
 from ..extensions import db
 from . import bp
 from . import people_services as services
@@ -46,9 +48,27 @@ def members():
             flash(_("An invitation was sent to %(email)s. They become a member when they accept it.",
                     email=result.email), "success")
             return redirect(url_for("admin.members"))
-    return render_template("admin/members.html", memberships=_members(), form=form, role_labels=ROLE_LABELS,
-                           invitations=pending_invitations(current_brand),
-                           may_hold_assist=policy.may_hold_assist_capabilities), status
+    return _render_members(form, status)
+
+
+def _render_members(form=None, status=200, error: ServiceError | None = None):
+    """The members page; after a refused change to a member, with the reason above the list."""
+    memberships = _members()
+    admins = services.admin_count(current_brand)
+    removal_refused = {m.id: reason_text(policy.decide_admin_leaving(m.role, None, admins)) for m in memberships}
+    return render_template("admin/members.html", memberships=memberships, form=form or AddMemberForm(),
+                           role_labels=ROLE_LABELS, invitations=pending_invitations(current_brand),
+                           may_hold_assist=policy.may_hold_assist_capabilities, removal_refused=removal_refused,
+                           error=error), status
+
+
+def _member_change(change):
+    """Run a change to a member; a refusal re-renders the members page with its reason."""
+    try:
+        return change(), None
+    except ServiceError as error:
+        db.session.rollback()  # the page below shows the members as stored
+        return None, _render_members(status=error.status, error=error)
 
 
 @bp.post("/invitations/<int:invitation_id>/withdraw")
@@ -65,9 +85,12 @@ def update_member(membership_id):
     membership = scoped_or_404(Membership, membership_id)
     form = MemberForm()
     if not form.validate():
-        abort_with(422, _first_error(form))
-    changed = services.update_member(current_brand, membership, role=form.role.data,
-                              can_assist=form.can_assist.data, can_register_users=form.can_register_users.data)
+        return _render_members(status=422, error=ServiceError(422, _first_error(form)))
+    changed, refused = _member_change(lambda: services.update_member(
+        current_brand, membership, role=form.role.data, can_assist=form.can_assist.data,
+        can_register_users=form.can_register_users.data))
+    if refused is not None:
+        return refused
     flash(_("%(name)s's role was saved.", name=membership.user.name) if changed else _("Nothing changed."),
           "success")
     if membership.user_id == current_user.id and form.role.data != policy.ADMIN_ROLE:
@@ -79,7 +102,9 @@ def update_member(membership_id):
 def remove_member(membership_id):
     membership = scoped_or_404(Membership, membership_id)
     name, user_id = membership.user.name, membership.user_id
-    services.remove_member(current_brand, membership)
+    _done, refused = _member_change(lambda: services.remove_member(current_brand, membership))
+    if refused is not None:
+        return refused
     flash(_("%(name)s is no longer a member of this brand.", name=name), "success")
     if user_id == current_user.id:
         return redirect(url_for("helpcenter.home"))

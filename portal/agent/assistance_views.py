@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload
 from .. import policy
 from ..access import reason_text
 from ..brands import current_brand
-from ..errors import abort_with
 from ..extensions import db
 from ..models_base import utcnow
 from ..redirects import safe_local_target
@@ -21,7 +20,7 @@ from .assistance import (accept_assistance, active_request, end_assistance, post
                          requests_of, save_preferences)
 from .models import AssistanceRequest
 from . import poll  # noqa: F401  (the polling endpoint)
-from .views import load_ticket, workspace_viewer
+from .views import load_ticket, render_ticket, workspace_viewer
 from ..service_error import ServiceError
 
 
@@ -29,10 +28,14 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
-def _refuse(error: ServiceError):
+def _refuse(error: ServiceError, ticket_id: int):
+    """A refusal: JSON for agent.js; else the ticket page again, with the reason and what was
+    typed (the assistance reason, a chat message), never a dead-end error page."""
     if _wants_json():
         return jsonify(error=error.message), error.status
-    abort_with(error.status, error.message)
+    db.session.rollback()  # the page below shows the ticket as stored
+    viewer = workspace_viewer()
+    return render_ticket(load_ticket(ticket_id, viewer), viewer, error.status, error, request.form)
 
 
 def _done(ticket_id: int, message: str, **payload):
@@ -63,11 +66,11 @@ def request_help(ticket_id):
         current_user, current_brand, ticket, active=active_request(requests_of(ticket), utcnow()) is not None,
         group_has_supervisor=queries.group_has_supervisor(current_brand, ticket.group_id))
     if not decision.allowed:
-        return _refuse(ServiceError(decision.status, reason_text(decision)))
+        return _refuse(ServiceError(decision.status, reason_text(decision)), ticket.id)
     try:
         assistance = request_assistance(ticket, current_user, request.form.get("reason"), current_brand)
     except ServiceError as error:
-        return _refuse(error)
+        return _refuse(error, ticket.id)
     return _done(ticket.id, _("Your request for assistance was sent to the group's supervisors."),
                  request_id=assistance.id)
 
@@ -78,11 +81,12 @@ def accept_help(request_id):
     assistance = _load_request(request_id)
     if not policy.can_answer_assistance(current_user, current_brand,
                                         queries.supervises(current_user, assistance.group_id)):
-        return _refuse(ServiceError(403, _("Only a supervisor of the ticket's group can answer.")))
+        return _refuse(ServiceError(403, _("Only a supervisor of the ticket's group can answer.")),
+                       assistance.ticket_id)
     try:
         accept_assistance(assistance, current_user, current_brand)
     except ServiceError as error:
-        return _refuse(error)
+        return _refuse(error, assistance.ticket_id)
     return _done(assistance.ticket_id, _("You are now assisting on this ticket."))
 
 
@@ -93,7 +97,7 @@ def help_message(request_id):
     try:
         message = post_message(assistance, current_user, request.form.get("body"))
     except ServiceError as error:
-        return _refuse(error)
+        return _refuse(error, assistance.ticket_id)
     return _done(assistance.ticket_id, _("Message sent."), message_id=message.id)
 
 
@@ -104,7 +108,7 @@ def end_help(request_id, outcome):
     try:
         end_assistance(assistance, current_user, current_brand, outcome)
     except ServiceError as error:
-        return _refuse(error)
+        return _refuse(error, assistance.ticket_id)
     message = _("The assistance request was cancelled.") if outcome == "cancelled" else \
         _("The assistance request is marked done.")
     return _done(assistance.ticket_id, message)

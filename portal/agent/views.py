@@ -65,7 +65,7 @@ def home():
                            prefs=viewer.preferences)
 
 
-def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
+def render_ticket(ticket, viewer, status=200, error=None, posted=None):
     """The ticket page; after a refused update it keeps what was typed and, on a version
     conflict, lists what changed since the form was loaded."""
     sees_internal = policy.sees_internal_notes(current_user, current_brand, ticket, viewer.group_ids)
@@ -105,7 +105,7 @@ def _render_ticket(ticket, viewer, status=200, error=None, posted=None):
 @login_required
 def ticket(ticket_id):
     viewer = workspace_viewer()
-    return _render_ticket(load_ticket(ticket_id, viewer), viewer)
+    return render_ticket(load_ticket(ticket_id, viewer), viewer)
 
 
 @bp.post("/tickets/<int:ticket_id>")
@@ -119,7 +119,7 @@ def update(ticket_id):
     except ServiceError as error:
         db.session.rollback()  # the page below shows the ticket as stored, not the refused change
         ticket = load_ticket(ticket_id, viewer)
-        return _render_ticket(ticket, viewer, error.status, error, request.form)
+        return render_ticket(ticket, viewer, error.status, error, request.form)
     flash(_("Ticket updated."), "success")
     return redirect(url_for("agent.ticket", ticket_id=ticket.id))
 

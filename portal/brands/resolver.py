@@ -63,6 +63,13 @@ def pull_brand_values(endpoint, values):
     if values:
         g.brand_slug = values.pop("brand", None)
         g.url_locale = values.pop("locale", None)
+    elif request.url_rule is None:
+        # No page at this address: its error page still speaks the brand's language and leads
+        # back into the brand, read from the path as a page of the brand would have it.
+        parts = request.path.split("/")
+        if len(parts) > 2 and parts[1] not in UNPREFIXED:
+            g.brand_slug = parts[1]
+            g.url_locale = parts[3] if len(parts) > 3 and parts[2] == "hc" and parts[3] else None
 
 
 def serves_itself(view):
