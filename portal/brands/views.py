@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from . import current_brand
+from .colours import DEFAULT_COLOUR, is_colour, text_colour_on
 from .models import Brand
 
 bp = Blueprint("brands", __name__)
@@ -22,13 +23,10 @@ def brand_root():
 
 @bp.get("/<brand>/theme.css")
 def theme():
-    # Served as a stylesheet so the brand colour needs no inline style under the CSP.
-    colour = current_brand.colour if _is_hex(current_brand.colour) else "#0d6efd"
-    css = f":root {{ --brand-colour: {colour}; }}\n"
+    # Served as a stylesheet so the brand colour needs no inline style under the CSP; the text on
+    # it is computed to reach 4.5:1 (static/css/app.css uses both for the header).
+    colour = current_brand.colour if is_colour(current_brand.colour) else DEFAULT_COLOUR
+    css = f":root {{ --brand-colour: {colour}; --brand-on-colour: {text_colour_on(colour)}; }}\n"
     response = Response(css, mimetype="text/css")
     response.cache_control.max_age = 300
     return response
-
-
-def _is_hex(value: str) -> bool:
-    return bool(value) and len(value) == 7 and value[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in value[1:])
