@@ -2,13 +2,17 @@
 import itertools
 import os
 import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from portal import create_app
 from portal.auth.passwords import hash_password
 from portal.extensions import db
-from portal.models import Brand, Group, GroupMember, Membership, User
+from portal.models import (Brand, Comment, FieldCondition, FormField, Group, GroupMember, Membership, Ticket,
+                           TicketCollaborator, TicketField, TicketForm, User)
+from portal.models_base import utcnow
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -112,6 +116,153 @@ def make_group(app):
         db.session.commit()
         return group
     return make
+
+
+BRAND_NAMES = {"acme": "Acme IT", "globex": "Globex HR"}  # as in the demo
+
+
+class World(SimpleNamespace):
+    """One brand (`brand`) with a cast of every role, groups, fields of every kind and forms; built
+    by `make_world`. With a second brand (`other_brand`) some of the cast belong to it too.
+
+    people            role in `brand`                       also
+    user              end user ("Haru Tanaka")              end user of other_brand
+    other             end user ("Niels Bohr")
+    inactive          end user, deactivated
+    light             light agent, in Support
+    agent             agent, in Support                     end user of other_brand
+    agent2            agent, in Support
+    supervisor        agent, supervises Support
+    security_agent    agent, in Security only
+    admin             admin
+    outsider          none ("Marie Curie")                  end user of other_brand
+    globex_agent      none                                  agent of other_brand, in Paie
+
+    groups    support, security (sensitive, no supervisor); paie in other_brand
+    fields    category (dropdown, required in the portal), reference (read only), internal_priority
+              (agent only, required to solve), device, serial, notes (textarea), tags (multiselect),
+              consent (checkbox), when (date), count (number)
+    forms     general (end users, Support), incident (agents only), security_report (Security; the
+              serial shows to end users only for a laptop); other_brand has "Demande"
+    """
+
+    def make_ticket(self, requester=None, *, brand=None, status="open", group="support", assignee=None,
+                    form=None, subject="Printer jams", public=True, ccs=(), internal_note=None, age_minutes=0,
+                    solved_at=None, **fields):
+        """A ticket with its first comment (by the requester), in the Support group unless told."""
+        brand = brand or self.brand
+        requester = requester or self.user
+        group = self.support if group == "support" else group
+        now = utcnow() - timedelta(minutes=age_minutes)
+        if solved_at is None and status in ("solved", "closed"):
+            solved_at = now
+        ticket = Ticket(brand_id=brand.id, subject=subject, status=status, requester_id=requester.id,
+                        submitter_id=requester.id, group_id=group.id if group else None,
+                        assignee_id=assignee.id if assignee else None, form_id=form.id if form else None,
+                        is_public=public, created_at=now, updated_at=now, solved_at=solved_at, **fields)
+        db.session.add(ticket)
+        db.session.flush()
+        db.session.add(Comment(ticket_id=ticket.id, author_id=requester.id, body="It jams.", is_public=public))
+        if internal_note:
+            db.session.add(Comment(ticket_id=ticket.id, author_id=self.agent.id, body=internal_note, is_public=False))
+        for person in ccs:
+            db.session.add(TicketCollaborator(ticket_id=ticket.id, user_id=person.id))
+        db.session.commit()
+        return ticket
+
+
+def _field(brand, title, kind="text", access="editable", options=(), required_in_portal=False,
+           required_to_solve=False):
+    field = TicketField(brand_id=brand.id, title=title, field_type=kind, portal_access=access, options=list(options),
+                        required_in_portal=required_in_portal, required_to_solve=required_to_solve)
+    db.session.add(field)
+    return field
+
+
+def _form(brand, name, fields=(), end_user_visible=True, group=None, position=0):
+    form = TicketForm(brand_id=brand.id, name=name, end_user_visible=end_user_visible, position=position,
+                      default_group_id=group.id if group else None)
+    db.session.add(form)
+    db.session.flush()
+    for i, field in enumerate(fields):
+        db.session.add(FormField(form_id=form.id, field_id=field.id, position=i))
+    return form
+
+
+@pytest.fixture
+def make_world(app, make_brand, make_user, make_group):
+    """make_world(slug="acme", other_brand=None, capabilities=None, **settings) -> World.
+
+    `settings` are the brand's; `other_brand` (a slug) adds a second brand; `capabilities` gives
+    members capabilities, e.g. {"agent": {"can_assist": True}}. People of the brand "acme" have
+    fixed addresses such as agent@example.com; another brand's cast, agent@<slug>.example.com.
+    """
+    def make(slug="acme", other_brand=None, capabilities=None, **settings):
+        brand = make_brand(slug, BRAND_NAMES.get(slug), **settings)
+        other = make_brand(other_brand, BRAND_NAMES.get(other_brand)) if other_brand else None
+        w = World(brand=brand, other_brand=other)
+        domain = "example.com" if slug == "acme" else f"{slug}.example.com"
+        capabilities = capabilities or {}
+
+        def person(key, local, name, role, other_role=None, **fields):
+            roles = {brand: (role, capabilities[key]) if key in capabilities else role} if role else {}
+            if other and other_role:
+                roles[other] = other_role
+            setattr(w, key, make_user(email=f"{local}@{domain}", name=name, roles=roles, **fields))
+
+        person("user", "user", "Haru Tanaka", "end_user", "end_user", phone="+33 6 12 34 56 78")
+        person("other", "niels", "Niels Bohr", "end_user")
+        person("inactive", "ivy", "Ivy Inactive", "end_user", active=False)
+        person("light", "light", "Louis Light", "light_agent")
+        person("agent", "agent", "Sarah Agent", "agent", "end_user")
+        person("agent2", "alan", "Alan Agent", "agent")
+        person("supervisor", "sam", "Sam Super", "agent")
+        person("security_agent", "olga", "Olga Outsider", "agent")
+        person("admin", "admin", "Ada Admin", "admin")
+        person("outsider", "marie", "Marie Curie", None, "end_user", phone="+33 7 11 22 33 44",
+               address="11 rue Pierre et Marie Curie")
+        w.support = make_group(brand, "Support", members=[w.agent, w.agent2, w.light], supervisors=[w.supervisor])
+        w.security = make_group(brand, "Security", members=[w.security_agent], sensitive=True)
+        if other:
+            person("globex_agent", "rh", "Remi RH", None, "agent")
+            w.paie = make_group(other, "Paie", members=[w.globex_agent])
+            _form(other, "Demande")
+
+        w.category = _field(brand, "Category", "dropdown", options=["hardware", "software", "access"],
+                            required_in_portal=True)
+        w.reference = _field(brand, "Reference", access="read_only")
+        w.internal_priority = _field(brand, "Internal priority", "dropdown", access="agent_only",
+                                     options=["low", "high"], required_to_solve=True)
+        w.device = _field(brand, "Device", "dropdown", options=["laptop", "phone"], required_in_portal=True)
+        w.serial = _field(brand, "Laptop serial", required_in_portal=True)
+        w.notes = _field(brand, "Notes", "textarea")
+        w.tags = _field(brand, "Tags", "multiselect", options=["urgent", "vip"])
+        w.consent = _field(brand, "I agree", "checkbox")
+        w.when = _field(brand, "Since", "date")
+        w.count = _field(brand, "Machines", "number")
+        db.session.flush()
+        w.general = _form(brand, "General request", [w.category, w.reference, w.internal_priority, w.notes, w.tags,
+                                                     w.consent, w.when, w.count], group=w.support)
+        w.incident = _form(brand, "Incident", [w.category, w.internal_priority], end_user_visible=False,
+                           position=1)
+        w.security_report = _form(brand, "Security report", [w.device, w.serial], group=w.security, position=2)
+        db.session.add(FieldCondition(form_id=w.security_report.id, parent_field_id=w.device.id,
+                                      parent_value="laptop", child_field_id=w.serial.id, audience="end_user"))
+        db.session.commit()
+        return w
+    return make
+
+
+@pytest.fixture
+def world(make_world):
+    """Brand acme (no settings) and globex, with the cast of `World`."""
+    return make_world("acme", other_brand="globex")
+
+
+@pytest.fixture
+def make_ticket(world):
+    """The `world`'s make_ticket (World.make_ticket); a test's other worlds have their own."""
+    return world.make_ticket
 
 
 def signin(client, brand, user_or_email, password=PASSWORD, locale="en"):

@@ -172,7 +172,7 @@ def test_supervisor_of_another_group_cannot_accept(world, make_ticket, make_user
     agent = client_for(world.agent)
     assert ask(agent, ticket).status_code == 302
     (assistance,) = requests_on(ticket)
-    for user in (world.agent2, world.outsider):
+    for user in (world.agent2, world.security_agent):
         response = client_for(user).post(f"/acme/agent/assistance/{assistance.id}/accept", headers=JSON)
         assert response.status_code == 403
     assert agent.post(f"/acme/agent/assistance/{assistance.id}/accept", headers=JSON).status_code == 403

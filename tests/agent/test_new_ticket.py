@@ -36,7 +36,7 @@ def test_agent_creates_a_ticket_for_a_user_with_an_agent_only_form(world, client
 
 def test_the_forms_default_group_routes_the_ticket(world, client_for):
     agent = client_for(world.agent)
-    assert agent.post(f"/acme/agent/tickets/new?ticket_form_id={world.form.id}", data=posted(world)).status_code == 302
+    assert agent.post(f"/acme/agent/tickets/new?ticket_form_id={world.general.id}", data=posted(world)).status_code == 302
     assert db.session.scalar(select(Ticket.group_id).where(Ticket.subject == "Screen flickers")) == world.support.id
 
 
@@ -80,11 +80,11 @@ def test_help_centre_redirect_for_agents_lands_on_the_workspace(world, make_tick
     assert to_ticket.status_code == 302
     assert to_ticket.headers["Location"].endswith(f"/acme/agent/tickets/{ticket.id}")
     assert agent.get(to_ticket.headers["Location"]).status_code == 200
-    to_form = agent.get(f"/acme/hc/en/requests/new?ticket_form_id={world.form.id}")
+    to_form = agent.get(f"/acme/hc/en/requests/new?ticket_form_id={world.general.id}")
     assert to_form.status_code == 302
     landed = agent.get(to_form.headers["Location"])
     assert landed.status_code == 200
-    assert f'<option value="{world.form.id}" selected>' in landed.get_data(as_text=True)
+    assert f'<option value="{world.general.id}" selected>' in landed.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("who", ["agent", "light"])
@@ -94,7 +94,7 @@ def test_staff_opening_a_new_request_without_a_form_pick_it_in_the_workspace(wor
     assert to_picker.status_code == 302
     assert to_picker.headers["Location"].endswith("/acme/agent/tickets/new")
     page = staff.get(to_picker.headers["Location"]).get_data(as_text=True)
-    assert 'id="form-choice"' in page and f'<option value="{world.form.id}"' in page
+    assert 'id="form-choice"' in page and f'<option value="{world.general.id}"' in page
     # End users (and staff once the brand lets them use the help centre) pick on its home page.
     assert client_for(world.user).get("/acme/hc/en/requests/new").headers["Location"] == "/acme/hc/en/"
     world.brand.settings = {"agents_manage_requests": True}

@@ -1,11 +1,11 @@
 def test_pages_render(client, world, login, make_ticket):
-    t = make_ticket(group=world.support, form=world.form, internal_note="secret note")
+    t = make_ticket(group=world.support, form=world.general, internal_note="secret note")
     login(world.brand, world.agent)
     r = client.get("/acme/agent/")
     assert r.status_code == 200, r.get_data(as_text=True)
     r = client.get(f"/acme/agent/tickets/{t.id}")
     assert r.status_code == 200, r.get_data(as_text=True)
-    r = client.get(f"/acme/agent/tickets/new?ticket_form_id={world.form.id}")
+    r = client.get(f"/acme/agent/tickets/new?ticket_form_id={world.general.id}")
     assert r.status_code == 200, r.get_data(as_text=True)
     r = client.get(f"/acme/agent/poll?ticket_id={t.id}")
     assert r.status_code == 200, r.get_data(as_text=True)

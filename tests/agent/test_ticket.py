@@ -20,7 +20,7 @@ def fresh(ticket_id):
 
 
 def test_thread_tells_public_replies_from_internal_notes(world, make_ticket, client_for):
-    ticket = make_ticket(group=world.support, internal_note="Only for agents", form=world.form)
+    ticket = make_ticket(group=world.support, internal_note="Only for agents", form=world.general)
     page = client_for(world.agent).get(f"/acme/agent/tickets/{ticket.id}")
     body = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -65,7 +65,7 @@ def test_status_new_is_never_set_back_and_closed_is_cron_only(world, make_ticket
 
 
 def test_solving_needs_required_fields_then_assigns_the_solver(world, make_ticket, client_for):
-    ticket = make_ticket(group=world.support, form=world.form)
+    ticket = make_ticket(group=world.support, form=world.general)
     agent = client_for(world.agent)
     refused = agent.post(f"/acme/agent/tickets/{ticket.id}", data=form_data(ticket, status="solved", body="Done?"))
     assert refused.status_code == 422
@@ -92,7 +92,7 @@ def test_solving_needs_required_fields_then_assigns_the_solver(world, make_ticke
 
 def test_solver_outside_the_group_is_refused_unless_someone_is_assigned(world, make_ticket, client_for):
     ticket = make_ticket(group=world.support)
-    outsider = client_for(world.outsider)  # an agent of Security only
+    outsider = client_for(world.security_agent)  # an agent of Security only
     refused = outsider.post(f"/acme/agent/tickets/{ticket.id}", data=form_data(ticket, status="solved"))
     assert refused.status_code == 422
     assert "not a member of the group Support" in refused.get_data(as_text=True)
@@ -104,13 +104,13 @@ def test_solver_outside_the_group_is_refused_unless_someone_is_assigned(world, m
     # With no group, any agent may be assigned, so the solver is.
     loose = make_ticket(group=None)
     assert outsider.post(f"/acme/agent/tickets/{loose.id}", data=form_data(loose, status="solved")).status_code == 302
-    assert fresh(loose.id).assignee_id == world.outsider.id
+    assert fresh(loose.id).assignee_id == world.security_agent.id
 
 
 def test_assignee_must_be_an_agent_of_the_group(world, make_ticket, client_for):
     ticket = make_ticket(group=world.support)
     agent = client_for(world.agent)
-    for assignee, message in ((world.outsider, "is not an agent of the group Support"),
+    for assignee, message in ((world.security_agent, "is not an agent of the group Support"),
                               (world.light, "Only agents of this help centre"),
                               (world.user, "Only agents of this help centre"),
                               (world.globex_agent, "Only agents of this help centre")):
@@ -157,7 +157,7 @@ def test_stale_version_is_409_shows_what_changed_and_writes_nothing(world, make_
 
 
 def test_light_agent_writes_internal_notes_only_and_changes_nothing(world, make_ticket, client_for):
-    ticket = make_ticket(group=world.support, form=world.form)
+    ticket = make_ticket(group=world.support, form=world.general)
     hidden = make_ticket(group=world.security, subject="Security only")
     light = client_for(world.light)
     page = light.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
@@ -180,8 +180,8 @@ def test_light_agent_writes_internal_notes_only_and_changes_nothing(world, make_
 
 
 def test_agent_requester_does_not_see_internal_notes_when_the_brand_hides_them(world, make_ticket, client_for):
-    ticket = make_ticket(requester=world.outsider, group=world.support, internal_note="Payroll detail")
-    outsider = client_for(world.outsider)
+    ticket = make_ticket(requester=world.security_agent, group=world.support, internal_note="Payroll detail")
+    outsider = client_for(world.security_agent)
     assert "Payroll detail" in outsider.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
     world.brand.settings = {"hide_internal_notes_from_agent_requesters": True}
     db.session.commit()
