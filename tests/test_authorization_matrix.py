@@ -51,7 +51,8 @@ from portal.auth import reset as reset_service
 from portal.auth.models import Invitation, User, UserSession
 from portal.auth.services import add_membership, create_user
 from portal.extensions import db
-from portal.models import Brand, Group, Membership
+from portal.mail.models import InboundMail
+from portal.models import Brand, Comment, Group, Membership
 from portal.models_base import utcnow
 from portal.tickets.models import Draft, FieldCondition, Ticket, TicketField, TicketForm
 from tests.conftest import _serve_each_request_on_its_own
@@ -117,6 +118,7 @@ EXPECTED = {
     "POST /<brand>/agent/assistance/<int:request_id>/<any(cancelled, done):outcome>":       "LFFFF.FF.",
     "POST /<brand>/agent/assistance/<int:request_id>/accept":                               "LFFF.FFFF",
     "POST /<brand>/agent/assistance/<int:request_id>/messages":                             "LFFFF.FF.",
+    "GET /<brand>/agent/comments/<int:comment_id>/original":                                "LFF....F.",
     "GET /<brand>/agent/dashboards":                                                        "LNNNN..N.",
     "GET /<brand>/agent/dashboards.csv":                                                    "LNNNN..N.",
     "GET /<brand>/agent/interactions":                                                      "LNNNN..N.",
@@ -161,6 +163,8 @@ EXPECTED = {
     "POST /<brand>/admin/groups/<int:group_id>/members/<int:user_id>/supervisor":           "LNNNNN.NN",
     "POST /<brand>/admin/invitations/<int:invitation_id>/withdraw":                         "LNNNNN.NN",
     "GET /<brand>/admin/mail":                                                              "LNNNNN.NN",
+    "GET /<brand>/admin/mail/rejected":                                                     "LNNNNN.NN",
+    "GET /<brand>/admin/mail/rejected/<int:inbound_id>":                                    "LNNNNN.NN",
     "GET /<brand>/admin/members":                                                           "LNNNNN.NN",
     "POST /<brand>/admin/members":                                                          "LNNNNN.NN",
     "POST /<brand>/admin/members/<int:membership_id>":                                      "LNNNNN.NN",
@@ -290,6 +294,15 @@ def _objects(acme, globex):
                           token_hash=invitation_service._digest(invitation_secrets[1]), expires_at=now + timedelta(days=7))]
     db.session.add_all([globex_condition, *drafts, *tokens, globex_interaction, *help_requests, *invites])
     reset_secret = reset_service._new_secret(niels, 24)
+    mailed = [Comment(ticket_id=t.id, author_id=t.requester_id, body="By mail", channel="email") for t in (printer, payslip)]
+    db.session.add_all(mailed)
+    db.session.flush()
+    # Received mail: a comment's original (agents) and a rejected message (admins), in each brand.
+    received = [InboundMail(brand_id=t.brand_id, message_id=f"<{n}@matrix>", outcome=o, reason=r, raw=b"x",
+                            comment_id=c)
+                for t in (printer, payslip) for n, o, r, c in ((f"c{t.id}", "accepted", "reply", mailed[t is payslip].id),
+                                                              (f"r{t.id}", "rejected", "no_body", None))]
+    db.session.add_all(received)
     db.session.commit()
     membership = [_by(Membership, brand_id=acme.id, user_id=niels.id).id,
                   _by(Membership, brand_id=globex.id, user_id=marie.id).id]
@@ -303,6 +316,7 @@ def _objects(acme, globex):
         "assistance_id": tuple(r.id for r in help_requests), "invitation_id": tuple(i.id for i in invites),
         "interaction_id": (None, globex_interaction.id),  # acme's: the assist started below
         "brand_id": (acme.id, globex.id), "session_id": (None, None),  # filled once people signed in
+        "comment_id": tuple(c.id for c in mailed), "inbound_id": (received[1].id, received[3].id),
         "version": printer.version,
         "token": {"auth.invitation": invitation_secrets, "auth.reset_password": (reset_secret, None)},
     }

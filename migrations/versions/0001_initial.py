@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 13:08:29.774577
+Create Date: 2026-12-02 15:08:03.500780
 
 """
 from alembic import op
@@ -225,6 +225,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_mail_outbox_brand_id'), ['brand_id'], unique=False)
         batch_op.create_index('ix_mail_outbox_due', ['state', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_mail_outbox_lease', ['state', 'lease_until'], unique=False)
+        batch_op.create_index('ix_mail_outbox_message_id', ['message_id'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -523,9 +524,44 @@ def upgrade():
         batch_op.create_index('ix_assistance_notices_open', ['supervisor_id', 'closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_assistance_notices_request_id'), ['request_id'], unique=False)
 
+    op.create_table('mail_inbound',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.String(length=255), nullable=False),
+    sa.Column('imap_key', sa.String(length=64), nullable=True),
+    sa.Column('from_address', sa.String(length=254), nullable=False),
+    sa.Column('to_address', sa.String(length=320), nullable=False),
+    sa.Column('subject', sa.String(length=255), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.String(length=10), nullable=False),
+    sa.Column('reason', sa.String(length=30), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('comment_id', sa.Integer(), nullable=True),
+    sa.Column('attachments', sa.JSON(), nullable=True),
+    sa.Column('raw', sa.LargeBinary(), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_mail_inbound_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_mail_inbound_comment_id_comments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_mail_inbound_ticket_id_tickets'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_inbound')),
+    sa.UniqueConstraint('brand_id', 'message_id', name='uq_mail_inbound_message')
+    )
+    with op.batch_alter_table('mail_inbound', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mail_inbound_comment_id'), ['comment_id'], unique=False)
+        batch_op.create_index('ix_mail_inbound_imap', ['brand_id', 'imap_key'], unique=False)
+        batch_op.create_index('ix_mail_inbound_outcome', ['brand_id', 'outcome', 'id'], unique=False)
+        batch_op.create_index('ix_mail_inbound_sender', ['brand_id', 'from_address', 'received_at'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('mail_inbound', schema=None) as batch_op:
+        batch_op.drop_index('ix_mail_inbound_sender')
+        batch_op.drop_index('ix_mail_inbound_outcome')
+        batch_op.drop_index('ix_mail_inbound_imap')
+        batch_op.drop_index(batch_op.f('ix_mail_inbound_comment_id'))
+
+    op.drop_table('mail_inbound')
     with op.batch_alter_table('assistance_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assistance_notices_request_id'))
         batch_op.drop_index('ix_assistance_notices_open')
@@ -607,6 +643,7 @@ def downgrade():
 
     op.drop_table('memberships')
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_mail_outbox_message_id')
         batch_op.drop_index('ix_mail_outbox_lease')
         batch_op.drop_index('ix_mail_outbox_due')
         batch_op.drop_index(batch_op.f('ix_mail_outbox_brand_id'))

@@ -75,6 +75,14 @@ SETTINGS: dict[str, Setting] = {
         Setting("mail_from_address", str, "",
                 _l("Address this brand's e-mail is sent from (empty: the server's default sender)."),
                 label=_l("E-mail sender address")),
+        Setting("mail_support_addresses", list, [],
+                _l("Addresses people write to for this brand (e.g. support@example.com): mail received for them "
+                   "becomes requests and replies. The sender address counts too."),
+                label=_l("Support e-mail addresses")),
+        Setting("mail_imap_url", str, "",
+                _l("Mailbox that `flask mail fetch` reads: imaps://user@host[:port] or imap://user@host[:port] "
+                   "(STARTTLS). Its password comes from the server's environment, never from here."),
+                label=_l("Incoming mailbox (IMAP)")),
     ]
 }
 
@@ -106,6 +114,8 @@ def coerce(key: str, value: Any) -> Any:
         if isinstance(value, str):
             value = [v.strip() for v in value.replace("\n", ",").split(",")]
         items = [str(v).strip() for v in value if str(v).strip()]
+        if key == "mail_support_addresses":
+            return list(dict.fromkeys(_mail_sender("mail_from_address", item).lower() for item in items))
         if setting.choices is not None:
             unknown = [v for v in items if v not in setting.choices]
             if unknown:
@@ -116,6 +126,8 @@ def coerce(key: str, value: Any) -> Any:
         raise SettingError(f"{key}: {text!r} is not allowed")
     if key in ("mail_from_name", "mail_from_address"):
         return _mail_sender(key, text)
+    if key == "mail_imap_url":
+        return _imap_url(text)
     if key == "default_phone_region":
         import phonenumbers
 
@@ -138,6 +150,25 @@ def _mail_sender(key: str, text: str) -> str:
                                   allow_smtputf8=False).normalized
         except EmailNotValidError:
             raise SettingError(f"{key}: {text!r} is not an e-mail address") from None
+    return text
+
+
+def _imap_url(text: str) -> str:
+    """imaps:// or imap:// (STARTTLS) with a user and a host, and no password: it would show on this
+    page and in the audit log (it comes from GUICHET_IMAP_PASSWORD_<SLUG>, portal/mail/imap.py)."""
+    from urllib.parse import urlsplit
+
+    if not text:
+        return ""
+    try:
+        url = urlsplit(text)
+        _port = url.port  # raises ValueError on a bad port
+    except ValueError:
+        raise SettingError("mail_imap_url: not a URL") from None
+    if url.scheme not in ("imap", "imaps") or not url.hostname or not url.username or len(text) > 300:
+        raise SettingError("mail_imap_url: imaps://user@host or imap://user@host")
+    if url.password is not None:
+        raise SettingError("mail_imap_url: the password belongs in the environment, not here")
     return text
 
 
