@@ -7,9 +7,7 @@ change this table. Codes: "." allowed, "L" sign in first (401), "N" not found (4
 import pytest
 
 from portal import policy
-
 from portal.extensions import db
-from tests.helpcenter.conftest import build_brand, make_ticket, make_world, world  # noqa: F401 (fixtures)
 
 STATUSES = ("new", "open", "pending", "hold", "solved", "closed")
 TICKET_ACTIONS = ("view_request", "comment", "mark_solved", "rate", "create_followup")
@@ -64,11 +62,8 @@ def code(decision) -> str:
 
 
 @pytest.fixture
-def worlds(make_brand, make_user, make_group):
-    return {
-        "off": build_brand(make_brand, make_user, make_group, "off"),
-        "on": build_brand(make_brand, make_user, make_group, "on", agents_manage_requests=True),
-    }
+def worlds(make_world):
+    return {"off": make_world("off"), "on": make_world("on", agents_manage_requests=True)}
 
 
 def person_of(w, name):
@@ -76,7 +71,7 @@ def person_of(w, name):
             "agent": w.agent, "admin": w.admin}[name]
 
 
-def test_ticket_actions_table(worlds, make_ticket):
+def test_ticket_actions_table(worlds):
     mismatches = []
     for (who, setting), expected in EXPECTED_TICKET.items():
         w = worlds[setting]
@@ -88,7 +83,7 @@ def test_ticket_actions_table(worlds, make_ticket):
         for action in TICKET_ACTIONS:
             codes = ""
             for status in STATUSES:
-                ticket = make_ticket(w, requester, status=status, assignee=w.agent, ccs=ccs)
+                ticket = w.make_ticket(requester, status=status, assignee=w.agent, ccs=ccs)
                 codes += code(policy.decide(person, w.brand, action, ticket=ticket))
             got_by_action.append(codes)
         got = " ".join(got_by_action)
@@ -110,43 +105,43 @@ def test_forms_table(worlds):
     assert not mismatches, "\n".join(mismatches)
 
 
-def test_another_brands_request_and_form_are_not_found(worlds, make_ticket):
+def test_another_brands_request_and_form_are_not_found(worlds):
     on, off = worlds["on"], worlds["off"]
-    ticket = make_ticket(off, off.user)
+    ticket = off.make_ticket(off.user)
     assert code(policy.decide(on.user, on.brand, policy.VIEW_REQUEST, ticket=ticket)) == "N"
     assert code(policy.decide(on.user, on.brand, policy.SUBMIT_FORM, form=off.general)) == "N"
     assert code(policy.decide(off.user, off.brand, policy.VIEW_REQUEST, ticket=ticket)) == "."
 
 
-def test_mark_solved_needs_an_assignee_and_the_setting(make_world, make_ticket):
+def test_mark_solved_needs_an_assignee_and_the_setting(make_world):
     w = make_world("solve")
-    unassigned = make_ticket(w, w.user, status="open")
+    unassigned = w.make_ticket(w.user, status="open")
     assert code(policy.decide(w.user, w.brand, policy.MARK_SOLVED, ticket=unassigned)) == "C"
-    assigned = make_ticket(w, w.user, status="open", assignee=w.agent)
+    assigned = w.make_ticket(w.user, status="open", assignee=w.agent)
     assert code(policy.decide(w.user, w.brand, policy.MARK_SOLVED, ticket=assigned)) == "."
     w.brand.settings = {"end_users_can_solve": False}
     db.session.commit()
     assert code(policy.decide(w.user, w.brand, policy.MARK_SOLVED, ticket=assigned)) == "F"
 
 
-def test_rating_follows_the_setting(make_world, make_ticket):
+def test_rating_follows_the_setting(make_world):
     w = make_world("rate", satisfaction_ratings=False)
-    ticket = make_ticket(w, w.user, status="solved", assignee=w.agent)
+    ticket = w.make_ticket(w.user, status="solved", assignee=w.agent)
     assert code(policy.decide(w.user, w.brand, policy.RATE, ticket=ticket)) == "F"
     w.brand.settings = {"satisfaction_ratings": True}
     db.session.commit()
     assert code(policy.decide(w.user, w.brand, policy.RATE, ticket=ticket)) == "."
 
 
-def test_internal_only_request_is_not_in_the_request_portal(make_world, make_ticket):
+def test_internal_only_request_is_not_in_the_request_portal(make_world):
     w = make_world("internal", agents_manage_requests=True)
-    light_request = make_ticket(w, w.light, status="new", public=False)
+    light_request = w.make_ticket(w.light, status="new", public=False)
     assert code(policy.decide(w.light, w.brand, policy.VIEW_REQUEST, ticket=light_request)) == "W"
-    user_request = make_ticket(w, w.user, status="new", public=False)
+    user_request = w.make_ticket(w.user, status="new", public=False)
     assert code(policy.decide(w.user, w.brand, policy.VIEW_REQUEST, ticket=user_request)) == "N"
 
 
-def test_roles_are_read_in_the_current_brand(make_world, make_user, make_ticket):
+def test_roles_are_read_in_the_current_brand(make_world, make_user):
     """agent@ of brand A is an ordinary end user in brand B (setting off there)."""
     a = make_world("a", agents_manage_requests=False)
     b = make_world("b")
@@ -157,7 +152,7 @@ def test_roles_are_read_in_the_current_brand(make_world, make_user, make_ticket)
     db.session.add(Membership(user_id=agent.id, brand_id=b.brand.id, role="end_user"))
     db.session.commit()
     db.session.refresh(agent)
-    ticket = make_ticket(b, agent, status="solved", assignee=b.agent)
+    ticket = b.make_ticket(agent, status="solved", assignee=b.agent)
     assert policy.decide(agent, b.brand, policy.RATE, ticket=ticket).allowed
     assert policy.comment_reopens(agent, b.brand)
     assert policy.comment_is_public(agent, b.brand)
@@ -173,10 +168,10 @@ def test_comment_rules_by_role(world):
     assert not policy.comment_reopens(w.admin, w.brand)
 
 
-def test_internal_notes_for_agent_requesters(make_world, make_ticket):
+def test_internal_notes_for_agent_requesters(make_world):
     w = make_world("notes", agents_manage_requests=True)
-    own_in_other_group = make_ticket(w, w.agent, group=w.security)
-    others = make_ticket(w, w.user, group=w.security)
+    own_in_other_group = w.make_ticket(w.agent, group=w.security)
+    others = w.make_ticket(w.user, group=w.security)
     outside, inside = frozenset(), frozenset({w.security.id})
     assert policy.sees_internal_notes(w.agent, w.brand, own_in_other_group, outside)
     assert not policy.sees_internal_notes(w.user, w.brand, others, inside)
@@ -196,7 +191,7 @@ def test_blocked_while_acting_rules_are_declared_on_their_views(app):
 
 
 def test_the_rating_refusal_while_acting_comes_from_the_decision(world, make_ticket):
-    ticket = make_ticket(world, world.user, status="solved", assignee=world.agent)
+    ticket = make_ticket(world.user, status="solved", assignee=world.agent)
     assert policy.decide(world.user, world.brand, policy.RATE, ticket=ticket).allowed
     decision = policy.decide(world.user, world.brand, policy.RATE, ticket=ticket, assisted_by=world.agent)
     assert not decision.allowed and decision.reason == policy.BLOCKED_WHILE_ACTING["rating"]

@@ -18,10 +18,10 @@ def general_post(w, subject="Need a monitor"):
 
 
 @pytest.mark.parametrize("role", ["light", "agent", "admin"])
-def test_setting_off_sends_staff_to_the_workspace(client, make_world, login, make_ticket, role):
+def test_setting_off_sends_staff_to_the_workspace(client, make_world, login, role):
     w = make_world("acme")
     person = getattr(w, role)
-    ticket = make_ticket(w, person)
+    ticket = w.make_ticket(person)
     login(w.brand, person)
     response = client.get(hc(w, f"requests/new?ticket_form_id={w.general.id}"))
     assert response.status_code == 302
@@ -72,7 +72,7 @@ def test_light_agent_request_is_an_internal_note_and_not_in_my_activities(client
 
 
 def test_light_agent_comments_are_internal_and_notes_hidden_from_them(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user, status="pending", ccs=[world.light])
+    ticket = make_ticket(world.user, status="pending", ccs=[world.light])
     db.session.add(Comment(ticket_id=ticket.id, author_id=world.agent.id, body="agents only", is_public=False))
     db.session.commit()
     login(world.brand, world.light)
@@ -85,7 +85,7 @@ def test_light_agent_comments_are_internal_and_notes_hidden_from_them(client, wo
 
 @pytest.mark.parametrize("status", ["pending", "hold", "solved"])
 def test_agent_comment_does_not_reopen(client, world, login, make_ticket, status):
-    ticket = make_ticket(world, world.agent, status=status, assignee=world.admin)
+    ticket = make_ticket(world.agent, status=status, assignee=world.admin)
     login(world.brand, world.agent)
     assert client.post(hc(world, f"requests/{ticket.id}/comments"), data={"body": "ping"}).status_code == 302
     assert fresh(ticket).status == status
@@ -96,8 +96,8 @@ def test_agent_comment_does_not_reopen(client, world, login, make_ticket, status
 @pytest.mark.parametrize("role", ["light", "agent", "admin"])
 def test_staff_cannot_mark_solved_or_rate(client, world, login, make_ticket, role):
     person = getattr(world, role)
-    open_ticket = make_ticket(world, person, status="open", assignee=world.agent)
-    solved = make_ticket(world, person, status="solved", assignee=world.agent)
+    open_ticket = make_ticket(person, status="open", assignee=world.agent)
+    solved = make_ticket(person, status="solved", assignee=world.agent)
     login(world.brand, person)
     page = client.get(hc(world, f"requests/{open_ticket.id}")).get_data(as_text=True)
     assert "Mark as solved" not in page
@@ -111,7 +111,7 @@ def test_staff_cannot_mark_solved_or_rate(client, world, login, make_ticket, rol
 
 
 def test_refusal_page_follows_the_url_locale(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.agent, status="open", assignee=world.agent)
+    ticket = make_ticket(world.agent, status="open", assignee=world.agent)
     login(world.brand, world.agent)
     response = client.post(f"/acme/hc/fr/requests/{ticket.id}/solve")
     assert response.status_code == 403
@@ -135,15 +135,15 @@ def test_multi_department_warning(client, make_world, login):
     assert warning not in client.get(url).get_data(as_text=True)
 
 
-def test_agent_of_one_brand_is_an_ordinary_end_user_in_another(client, make_world, login, make_ticket):
+def test_agent_of_one_brand_is_an_ordinary_end_user_in_another(client, make_world, login):
     a = make_world("acme", agents_manage_requests=False)
     b = make_world("globex")
     db.session.add(Membership(user_id=a.agent.id, brand_id=b.brand.id, role="end_user"))
     db.session.commit()
     person = a.agent
-    pending = make_ticket(b, person, status="pending", assignee=b.agent)
-    open_ticket = make_ticket(b, person, status="open", assignee=b.agent)
-    solved = make_ticket(b, person, status="solved", assignee=b.agent)
+    pending = b.make_ticket(person, status="pending", assignee=b.agent)
+    open_ticket = b.make_ticket(person, status="open", assignee=b.agent)
+    solved = b.make_ticket(person, status="solved", assignee=b.agent)
     login(b.brand, person)
     assert client.get(hc(b, f"requests/new?ticket_form_id={b.general.id}")).status_code == 200
     assert client.post(hc(b, f"requests/{pending.id}/comments"), data={"body": "any news?"}).status_code == 302

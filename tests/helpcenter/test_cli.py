@@ -6,15 +6,15 @@ from portal.models import Ticket, TicketEvent
 from portal.models_base import utcnow
 
 
-def test_close_solved_per_brand(app, make_world, make_ticket):
+def test_close_solved_per_brand(app, make_world):
     quick = make_world("quick", auto_close_solved_after_days=1)
     slow = make_world("slow")  # default: 4 days
     now = utcnow()
-    two_days = make_ticket(quick, quick.user, status="solved", solved_at=now - timedelta(days=2))
-    fresh_one = make_ticket(quick, quick.user, status="solved", solved_at=now - timedelta(hours=12))
-    slow_two_days = make_ticket(slow, slow.user, status="solved", solved_at=now - timedelta(days=2))
-    slow_five_days = make_ticket(slow, slow.user, status="solved", solved_at=now - timedelta(days=5))
-    still_open = make_ticket(slow, slow.user, status="open")
+    two_days = quick.make_ticket(quick.user, status="solved", solved_at=now - timedelta(days=2))
+    fresh_one = quick.make_ticket(quick.user, status="solved", solved_at=now - timedelta(hours=12))
+    slow_two_days = slow.make_ticket(slow.user, status="solved", solved_at=now - timedelta(days=2))
+    slow_five_days = slow.make_ticket(slow.user, status="solved", solved_at=now - timedelta(days=5))
+    still_open = slow.make_ticket(slow.user, status="open")
     ids = [t.id for t in (two_days, fresh_one, slow_two_days, slow_five_days, still_open)]
 
     result = app.test_cli_runner().invoke(args=["tickets", "close-solved"])

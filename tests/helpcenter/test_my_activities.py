@@ -25,12 +25,12 @@ def counting_queries():
 
 def test_tabs_list_the_right_requests(client, world, make_world, login, make_ticket):
     other_brand = make_world("globex")
-    make_ticket(world, world.user, subject="Mine open", status="open")
-    make_ticket(world, world.user, subject="Mine solved", status="solved")
-    make_ticket(world, world.other, subject="Copied on", ccs=[world.user])
-    make_ticket(world, world.other, subject="Not mine")
-    make_ticket(world, world.user, subject="Internal only", public=False)
-    make_ticket(other_brand, other_brand.user, subject="Other brand")
+    make_ticket(world.user, subject="Mine open", status="open")
+    make_ticket(world.user, subject="Mine solved", status="solved")
+    make_ticket(world.other, subject="Copied on", ccs=[world.user])
+    make_ticket(world.other, subject="Not mine")
+    make_ticket(world.user, subject="Internal only", public=False)
+    other_brand.make_ticket(other_brand.user, subject="Other brand")
     login(world.brand, world.user)
     mine = client.get(hc(world, "requests")).get_data(as_text=True)
     assert "Mine open" in mine and "Mine solved" in mine
@@ -46,7 +46,7 @@ def test_tabs_list_the_right_requests(client, world, make_world, login, make_tic
 
 def test_pagination(client, world, login, make_ticket):
     for n in range(30):
-        make_ticket(world, world.user, subject=f"Request number {n:02d}")
+        make_ticket(world.user, subject=f"Request number {n:02d}")
     login(world.brand, world.user)
     first = client.get(hc(world, "requests")).get_data(as_text=True)
     second = client.get(hc(world, "requests?page=2")).get_data(as_text=True)
@@ -56,7 +56,7 @@ def test_pagination(client, world, login, make_ticket):
 
 def test_query_count_does_not_grow_with_page_size(client, world, login, make_ticket):
     for n in range(12):
-        make_ticket(world, world.user, subject=f"Request number {n:02d}", ccs=[world.other])
+        make_ticket(world.user, subject=f"Request number {n:02d}", ccs=[world.other])
     login(world.brand, world.user)
     counts = []
     for per_page in (2, 12):

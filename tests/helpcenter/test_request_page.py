@@ -17,7 +17,7 @@ def fresh(ticket):
 
 
 def test_page_shows_public_thread_and_portal_fields_only(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user)
+    ticket = make_ticket(world.user, form=world.general)
     db.session.add_all([
         Comment(ticket_id=ticket.id, author_id=world.agent.id, body="secret note", is_public=False),
         Comment(ticket_id=ticket.id, author_id=world.agent.id, body="<b>hi</b>\nsee https://example.org",
@@ -35,8 +35,8 @@ def test_page_shows_public_thread_and_portal_fields_only(client, world, login, m
 
 def test_someone_elses_or_another_brands_request_is_not_found(client, world, make_world, login, make_ticket):
     other_brand = make_world("globex")
-    theirs = make_ticket(world, world.other)
-    elsewhere = make_ticket(other_brand, other_brand.user)
+    theirs = make_ticket(world.other)
+    elsewhere = other_brand.make_ticket(other_brand.user)
     login(world.brand, world.user)
     assert client.get(hc(world, f"requests/{theirs.id}")).status_code == 404
     assert client.get(hc(world, f"requests/{elsewhere.id}")).status_code == 404
@@ -45,7 +45,7 @@ def test_someone_elses_or_another_brands_request_is_not_found(client, world, mak
 
 
 def test_cc_can_read_and_comment(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.other, ccs=[world.user])
+    ticket = make_ticket(world.other, ccs=[world.user])
     login(world.brand, world.user)
     assert client.get(hc(world, f"requests/{ticket.id}")).status_code == 200
     assert client.post(hc(world, f"requests/{ticket.id}/comments"), data={"body": "me too"}).status_code == 302
@@ -55,7 +55,7 @@ def test_cc_can_read_and_comment(client, world, login, make_ticket):
 def test_end_user_comment_reopens(client, world, login, make_ticket):
     login(world.brand, world.user)
     for status in ("pending", "hold", "solved"):
-        ticket = make_ticket(world, world.user, status=status, assignee=world.agent)
+        ticket = make_ticket(world.user, status=status, assignee=world.agent)
         response = client.post(hc(world, f"requests/{ticket.id}/comments"), data={"body": "Still broken"})
         assert response.status_code == 302
         ticket = fresh(ticket)
@@ -66,14 +66,14 @@ def test_end_user_comment_reopens(client, world, login, make_ticket):
 
 
 def test_new_request_stays_new_on_an_end_user_comment(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user, status="new")
+    ticket = make_ticket(world.user, status="new")
     login(world.brand, world.user)
     client.post(hc(world, f"requests/{ticket.id}/comments"), data={"body": "More details"})
     assert fresh(ticket).status == "new"
 
 
 def test_empty_comment_is_refused(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user)
+    ticket = make_ticket(world.user)
     login(world.brand, world.user)
     response = client.post(hc(world, f"requests/{ticket.id}/comments"), data={"body": "   "})
     assert response.status_code == 422
@@ -82,7 +82,7 @@ def test_empty_comment_is_refused(client, world, login, make_ticket):
 
 
 def test_comment_on_closed_request_is_a_conflict_with_a_follow_up_link(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user, status="closed")
+    ticket = make_ticket(world.user, status="closed")
     login(world.brand, world.user)
     response = client.post(hc(world, f"requests/{ticket.id}/comments"), data={"body": "Again"})
     html = response.get_data(as_text=True)
@@ -92,7 +92,7 @@ def test_comment_on_closed_request_is_a_conflict_with_a_follow_up_link(client, w
 
 
 def test_follow_up_of_a_closed_request(client, world, login, make_ticket):
-    source = make_ticket(world, world.user, status="closed")
+    source = make_ticket(world.user, status="closed", form=world.general)
     login(world.brand, world.user)
     page = client.get(hc(world, f"requests/new?followup_of={source.id}"))
     assert page.status_code == 200 and f"#{source.id}" in page.get_data(as_text=True)
@@ -104,7 +104,7 @@ def test_follow_up_of_a_closed_request(client, world, login, make_ticket):
 
 
 def test_follow_up_of_an_open_request_is_refused(client, world, login, make_ticket):
-    source = make_ticket(world, world.user, status="open")
+    source = make_ticket(world.user, status="open", form=world.general)
     login(world.brand, world.user)
     response = client.post(hc(world, f"requests/new?followup_of={source.id}"), data={
         "subject": "Again", "description": "It is back", f"field_{world.category.id}": "hardware"})
@@ -113,7 +113,7 @@ def test_follow_up_of_an_open_request_is_refused(client, world, login, make_tick
 
 
 def test_requester_marks_solved_without_required_to_solve_fields(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user, status="open", assignee=world.agent)
+    ticket = make_ticket(world.user, status="open", assignee=world.agent, form=world.general)
     login(world.brand, world.user)
     assert "Mark as solved" in client.get(hc(world, f"requests/{ticket.id}")).get_data(as_text=True)
     assert client.post(hc(world, f"requests/{ticket.id}/solve")).status_code == 302
@@ -121,10 +121,10 @@ def test_requester_marks_solved_without_required_to_solve_fields(client, world, 
     assert ticket.status == "solved" and ticket.solved_at is not None
 
 
-def test_mark_solved_refused_without_assignee_or_setting(client, make_world, login, make_ticket):
+def test_mark_solved_refused_without_assignee_or_setting(client, make_world, login):
     w = make_world("acme", end_users_can_solve=False)
-    ticket = make_ticket(w, w.user, status="open", assignee=w.agent)
-    unassigned = make_ticket(w, w.user, status="open")
+    ticket = w.make_ticket(w.user, status="open", assignee=w.agent)
+    unassigned = w.make_ticket(w.user, status="open")
     login(w.brand, w.user)
     assert "Mark as solved" not in client.get(hc(w, f"requests/{ticket.id}")).get_data(as_text=True)
     response = client.post(hc(w, f"requests/{ticket.id}/solve"))
@@ -137,7 +137,7 @@ def test_mark_solved_refused_without_assignee_or_setting(client, make_world, log
 
 
 def test_rating_is_changeable_until_closed(client, world, login, make_ticket):
-    ticket = make_ticket(world, world.user, status="solved", assignee=world.agent)
+    ticket = make_ticket(world.user, status="solved", assignee=world.agent)
     login(world.brand, world.user)
     url = hc(world, f"requests/{ticket.id}/rating")
     assert client.post(url, data={"score": "bad", "comment": "slow"}).status_code == 302
@@ -151,17 +151,17 @@ def test_rating_is_changeable_until_closed(client, world, login, make_ticket):
 
 
 def test_rating_bad_input_and_wrong_status(client, world, login, make_ticket):
-    solved = make_ticket(world, world.user, status="solved", assignee=world.agent)
-    open_ticket = make_ticket(world, world.user, status="open", assignee=world.agent)
+    solved = make_ticket(world.user, status="solved", assignee=world.agent)
+    open_ticket = make_ticket(world.user, status="open", assignee=world.agent)
     login(world.brand, world.user)
     response = client.post(hc(world, f"requests/{solved.id}/rating"), data={"score": "meh"})
     assert response.status_code == 422 and fresh(solved).rating is None
     assert client.post(hc(world, f"requests/{open_ticket.id}/rating"), data={"score": "good"}).status_code == 409
 
 
-def test_ratings_off_refuses(client, make_world, login, make_ticket):
+def test_ratings_off_refuses(client, make_world, login):
     w = make_world("acme", satisfaction_ratings=False)
-    ticket = make_ticket(w, w.user, status="solved", assignee=w.agent)
+    ticket = w.make_ticket(w.user, status="solved", assignee=w.agent)
     login(w.brand, w.user)
     response = client.post(hc(w, f"requests/{ticket.id}/rating"), data={"score": "good"})
     assert response.status_code == 403 and fresh(ticket).rating is None
@@ -169,7 +169,7 @@ def test_ratings_off_refuses(client, make_world, login, make_ticket):
 
 def test_forged_post_without_csrf_token_is_refused(csrf_app, world, make_ticket):
     client = csrf_app.test_client()
-    ticket = make_ticket(world, world.user)
+    ticket = make_ticket(world.user)
     page = client.get(hc(world, "signin")).get_data(as_text=True)
     from tests.conftest import PASSWORD, csrf_token_from
 

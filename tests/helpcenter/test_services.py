@@ -38,7 +38,7 @@ def test_public_comment_makes_an_internal_request_public(world):
 
 
 def test_closed_refuses_comments_and_bad_input_writes_nothing(world, make_ticket):
-    closed = make_ticket(world, world.user, status="closed")
+    closed = make_ticket(world.user, status="closed")
     with pytest.raises(ServiceError) as error:
         services.add_comment(closed, Actor.itself(world.user), "hello")
     assert error.value.status == 409
@@ -58,7 +58,7 @@ def test_form_of_another_brand_is_refused(world, make_world):
 
 
 def test_status_changes_keep_solved_at_in_step(world, make_ticket):
-    ticket = make_ticket(world, world.user, status="open", assignee=world.agent)
+    ticket = make_ticket(world.user, status="open", assignee=world.agent)
     services.mark_solved(ticket, Actor.itself(world.user))
     assert ticket.status == "solved" and ticket.solved_at is not None
     services.add_comment(ticket, Actor.itself(world.user), "Not fixed after all")
