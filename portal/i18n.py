@@ -1,5 +1,6 @@
-"""Locale choice (DESIGN §9): URL, then the user's preference, then the brand default, then
-Accept-Language. Also the `flask translate` commands wrapping pybabel."""
+"""Locale choice (DESIGN §9): URL, then the language switched to in this session, then the
+user's preference, then the brand default, then Accept-Language. Also the `flask translate`
+commands wrapping pybabel."""
 import os
 import subprocess
 import sys
@@ -21,13 +22,13 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands and background work: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
-    url_locale = g.get("url_locale")
+    url_locale = g.get("url_locale") or _locale_of_the_help_centre_page()
     if url_locale in languages:
         return url_locale
+    if session.get("locale") in languages:  # switched to in this session (the header's buttons)
+        return session["locale"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    if session.get("locale") in languages:
-        return session["locale"]
     brand_settings = g.get("brand_settings")
     if brand_settings is not None and brand_settings.default_locale in languages:
         return brand_settings.default_locale
@@ -91,12 +92,40 @@ def template_npgettext(eval_ctx, context: str, singular: str, plural: str, num: 
     return _formatted(eval_ctx, template_translations().unpgettext(context, singular, plural, num), variables)
 
 
+@pass_eval_context
+def notice_text(eval_ctx, notice) -> str:
+    """A notice (portal.notices) in the language of the page showing it."""
+    if not isinstance(notice, dict):
+        return notice
+    return template_gettext(eval_ctx, notice["msgid"], **notice.get("values", {}))
+
+
 def install_template_gettext(app) -> None:
     """Templates' `_`, `gettext`, `ngettext`, `pgettext` and `npgettext` (what `{% trans %}` blocks
     call too), in place of the ones Flask-Babel installed (after babel.init_app)."""
     app.jinja_env.newstyle_gettext = True  # `{% trans %}` hands its variables to the functions
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext,
-                                 pgettext=template_pgettext, npgettext=template_npgettext)
+                                 pgettext=template_pgettext, npgettext=template_npgettext, notice_text=notice_text)
+
+
+def speaks_help_centre_language(view):
+    """Mark a workspace page that is a step of a help-centre flow (the assist panel, reached by
+    `?asm=true` with the page in `next`): it speaks that page's language, as the page did."""
+    view.speaks_help_centre_language = True
+    return view
+
+
+def _locale_of_the_help_centre_page() -> str | None:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if not getattr(view, "speaks_help_centre_language", False):
+        return None
+    return locale_in_path(request.values.get("next"))
+
+
+def locale_in_path(path: str | None) -> str | None:
+    """The language of a help-centre path (/<brand>/hc/<locale>/…), else None."""
+    parts = (path or "").split("/")
+    return parts[3] if len(parts) > 3 and parts[2] == "hc" and parts[3] in current_app.config["LANGUAGES"] else None
 
 
 def swap_locale_in_path(path: str, locale: str) -> str:
@@ -109,7 +138,9 @@ def swap_locale_in_path(path: str, locale: str) -> str:
 
 @bp.post("/locale")
 def switch_locale():
-    """The language switch of pages without a locale in their URL: remembered as a preference."""
+    """The language switch of pages without a locale in their URL (workspace, administration):
+    it holds for this session. It never rewrites the profile's preferred language, which is what
+    mail and other sessions use: the person changes that in their profile (issue 14 item 3)."""
 
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
@@ -117,8 +148,6 @@ def switch_locale():
 
         abort(400)
     session["locale"] = locale
-    if current_user.is_authenticated:
-        current_user.locale = locale
     target = safe_local_target(request.form.get("next"), "/")
     return redirect(swap_locale_in_path(target, locale))
 

@@ -1,5 +1,5 @@
 """Members of the brand and its groups."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from ..service_error import ServiceError
 from ..extensions import db
 from . import bp
 from . import people_services as services
+from ..notices import N_, notify
 from .common import scoped_or_404, submit
 from .forms import ROLE_LABELS, AddGroupMemberForm, AddMemberForm, GroupForm, MemberForm, choices
 
@@ -45,8 +46,8 @@ def members():
             actor=current_user))
         if status is None:
             # The same words whether or not the e-mail already had an account (DESIGN §2).
-            flash(_("An invitation was sent to %(email)s. They become a member when they accept it.",
-                    email=result.email), "success")
+            notify(N_("An invitation was sent to %(email)s. They become a member when they accept it."), "success",
+                   email=result.email)
             return redirect(url_for("admin.members"))
     return _render_members(form, status)
 
@@ -76,7 +77,7 @@ def withdraw_invitation(invitation_id):
     invitation = scoped_or_404(Invitation, invitation_id)
     email = invitation.email
     services.withdraw_invitation(current_brand, invitation, current_user)
-    flash(_("The invitation to %(email)s was withdrawn.", email=email), "success")
+    notify(N_("The invitation to %(email)s was withdrawn."), "success", email=email)
     return redirect(url_for("admin.members"))
 
 
@@ -91,8 +92,10 @@ def update_member(membership_id):
         can_register_users=form.can_register_users.data))
     if refused is not None:
         return refused
-    flash(_("%(name)s's role was saved.", name=membership.user.name) if changed else _("Nothing changed."),
-          "success")
+    if changed:
+        notify(N_("%(name)s's role was saved."), "success", name=membership.user.name)
+    else:
+        notify(N_("Nothing changed."), "success")
     if membership.user_id == current_user.id and form.role.data != policy.ADMIN_ROLE:
         return redirect(url_for("helpcenter.home"))  # they stepped down: administration is closed
     return redirect(url_for("admin.members"))
@@ -105,7 +108,7 @@ def remove_member(membership_id):
     _done, refused = _member_change(lambda: services.remove_member(current_brand, membership))
     if refused is not None:
         return refused
-    flash(_("%(name)s is no longer a member of this brand.", name=name), "success")
+    notify(N_("%(name)s is no longer a member of this brand."), "success", name=name)
     if user_id == current_user.id:
         return redirect(url_for("helpcenter.home"))
     return redirect(url_for("admin.members"))
@@ -121,7 +124,7 @@ def groups():
         status, group = submit(form, lambda: services.create_group(current_brand, name=form.name.data,
                                                                    sensitive=form.sensitive.data))
         if status is None:
-            flash(_("Group “%(name)s” created.", name=group.name), "success")
+            notify(N_("Group “%(name)s” created."), "success", name=group.name)
             return redirect(url_for("admin.group", group_id=group.id))
     all_groups = list(db.session.scalars(
         select(Group).where(Group.brand_id == current_brand.id).options(selectinload(Group.members))
@@ -154,7 +157,7 @@ def group(group_id):
     status, _changes = submit(form, lambda: services.update_group(current_brand, group, name=form.name.data,
                                                                   sensitive=form.sensitive.data))
     if status is None:
-        flash(_("Group saved."), "success")
+        notify(N_("Group saved."), "success")
         return redirect(url_for("admin.group", group_id=group_id))
     return _render_group(group, edit_form=form, status=status)
 
@@ -174,7 +177,7 @@ def add_group_member(group_id):
     form = AddGroupMemberForm()
     membership = _brand_membership_of(form.user_id.data)
     services.add_group_member(current_brand, group, membership, form.is_supervisor.data)
-    flash(_("%(name)s was added to the group.", name=membership.user.name), "success")
+    notify(N_("%(name)s was added to the group."), "success", name=membership.user.name)
     return redirect(url_for("admin.group", group_id=group_id))
 
 
@@ -182,7 +185,7 @@ def add_group_member(group_id):
 def remove_group_member(group_id, user_id):
     group = _load_group(group_id)
     services.remove_group_member(current_brand, group, user_id)
-    flash(_("Removed from the group."), "success")
+    notify(N_("Removed from the group."), "success")
     return redirect(url_for("admin.group", group_id=group_id))
 
 
@@ -190,5 +193,5 @@ def remove_group_member(group_id, user_id):
 def set_supervisor(group_id, user_id):
     group = _load_group(group_id)
     services.set_supervisor(current_brand, group, user_id, request.form.get("is_supervisor") == "1")
-    flash(_("Group saved."), "success")
+    notify(N_("Group saved."), "success")
     return redirect(url_for("admin.group", group_id=group_id))

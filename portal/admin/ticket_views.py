@@ -1,5 +1,5 @@
 """Ticket forms and ticket fields: list, create, edit, order, assign, conditions."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,6 +10,7 @@ from ..extensions import db
 from ..tickets.models import FormField, TicketField, TicketForm
 from . import bp
 from . import ticket_services as services
+from ..notices import N_, notify
 from .common import scoped_or_404, submit
 from .forms import (AUDIENCE_LABELS, FIELD_TYPE_LABELS, PORTAL_ACCESS_LABELS, AddFieldForm, ConditionForm,
                     TicketFieldForm, TicketFormForm, choices)
@@ -54,7 +55,7 @@ def forms():
     if request.method == "POST":
         status, created = submit(form, lambda: services.create_ticket_form(current_brand, **_form_values(form)))
         if status is None:
-            flash(_("Form “%(name)s” created.", name=created.name), "success")
+            notify(N_("Form “%(name)s” created."), "success", name=created.name)
             return redirect(url_for("admin.ticket_form", form_id=created.id))
     ticket_forms = list(db.session.scalars(
         select(TicketForm).where(TicketForm.brand_id == current_brand.id)
@@ -89,7 +90,7 @@ def ticket_form(form_id):
     status, _changes = submit(edit_form, lambda: services.update_ticket_form(current_brand, ticket_form,
                                                                                **_form_values(edit_form)))
     if status is None:
-        flash(_("Form saved."), "success")
+        notify(N_("Form saved."), "success")
         return redirect(url_for("admin.ticket_form", form_id=form_id))
     return _render_ticket_form(ticket_form, edit_form=edit_form, status=status)
 
@@ -106,7 +107,7 @@ def set_ticket_form_active(form_id):
     ticket_form = scoped_or_404(TicketForm, form_id)
     active = request.form.get("active") == "1"
     services.set_ticket_form_active(current_brand, ticket_form, active)
-    flash(_("Form activated.") if active else _("Form deactivated."), "success")
+    notify(N_("Form activated.") if active else N_("Form deactivated."), "success")
     return redirect(url_for("admin.forms"))
 
 
@@ -118,7 +119,7 @@ def add_form_field(form_id):
     add_form = AddFieldForm()
     field = scoped_or_404(TicketField, add_form.field_id.data)
     services.add_field_to_form(current_brand, ticket_form, field)
-    flash(_("Field “%(title)s” added to the form.", title=field.title), "success")
+    notify(N_("Field “%(title)s” added to the form."), "success", title=field.title)
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
 
@@ -130,7 +131,7 @@ def _form_and_field(form_id: int, field_id: int):
 def remove_form_field(form_id, field_id):
     ticket_form, field = _form_and_field(form_id, field_id)
     services.remove_field_from_form(current_brand, ticket_form, field)
-    flash(_("Field “%(title)s” removed from the form.", title=field.title), "success")
+    notify(N_("Field “%(title)s” removed from the form."), "success", title=field.title)
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
 
@@ -150,7 +151,7 @@ def add_condition(form_id):
         child=scoped_or_404(TicketField, condition_form.child_field_id.data),
         value=condition_form.parent_value.data, audience=condition_form.audience.data))
     if status is None:
-        flash(_("Condition added."), "success")
+        notify(N_("Condition added."), "success")
         return redirect(url_for("admin.ticket_form", form_id=form_id))
     return _render_ticket_form(ticket_form, condition_form=condition_form, status=status)
 
@@ -162,7 +163,7 @@ def remove_condition(form_id, condition_id):
     if condition is None:
         abort(404)
     services.remove_condition(current_brand, ticket_form, condition)
-    flash(_("Condition removed."), "success")
+    notify(N_("Condition removed."), "success")
     return redirect(url_for("admin.ticket_form", form_id=form_id))
 
 
@@ -180,7 +181,7 @@ def fields():
     if request.method == "POST":
         status, created = submit(form, lambda: services.create_ticket_field(current_brand, **_field_values(form)))
         if status is None:
-            flash(_("Field “%(title)s” created.", title=created.title), "success")
+            notify(N_("Field “%(title)s” created."), "success", title=created.title)
             return redirect(url_for("admin.fields"))
     return render_template("admin/fields.html", fields=_brand_fields(), form=form, type_labels=FIELD_TYPE_LABELS,
                            access_labels=PORTAL_ACCESS_LABELS), status
@@ -198,6 +199,6 @@ def ticket_field(field_id):
         status, _changes = submit(form, lambda: services.update_ticket_field(current_brand, field,
                                                                             **_field_values(form)))
         if status is None:
-            flash(_("Field saved."), "success")
+            notify(N_("Field saved."), "success")
             return redirect(url_for("admin.fields"))
     return render_template("admin/field_edit.html", field=field, form=form), status

@@ -1,6 +1,5 @@
 """Admin home, brand settings and the audit log."""
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import redirect, render_template, request, url_for
 
 from ..audit.labels import action_label
 from ..brands import current_brand
@@ -8,6 +7,7 @@ from ..brands.settings import SETTINGS, settings_for
 from ..extensions import db
 from ..numbers import MAX_PAGE, parse_int
 from . import bp
+from ..notices import N_, notify
 from .common import ServiceError
 from .forms import SETTING_CHOICE_LABELS
 from .services import audit_page, update_settings
@@ -30,7 +30,7 @@ def settings():
             db.session.rollback()  # the page below shows the stored settings, not the refused ones
             error, status = refusal, refusal.status
         else:
-            flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
+            notify(N_("Settings saved.") if changed else N_("Nothing changed."), "success")
             return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", settings=SETTINGS.values(),
                            values=settings_for(current_brand), choice_labels=SETTING_CHOICE_LABELS,

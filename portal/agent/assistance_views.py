@@ -3,7 +3,7 @@
 Each POST works as a plain form (redirect back to the ticket) and from agent.js (JSON, asked for
 with `Accept: application/json`); refusals carry the same status and translated message both ways.
 """
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from .models import AssistanceRequest
 from . import poll  # noqa: F401  (the polling endpoint)
 from .views import load_ticket, render_ticket, workspace_viewer
 from ..service_error import ServiceError
+from ..notices import N_, notify
 
 
 def _wants_json() -> bool:
@@ -39,9 +40,10 @@ def _refuse(error: ServiceError, ticket_id: int):
 
 
 def _done(ticket_id: int, message: str, **payload):
+    """Done: JSON for agent.js, else back to the ticket with `message` (a message id, N_)."""
     if _wants_json():
         return jsonify(ok=True, **payload)
-    flash(message, "success")
+    notify(message, "success")
     return redirect(url_for("agent.ticket", ticket_id=ticket_id) + "#assistance")
 
 
@@ -71,7 +73,7 @@ def request_help(ticket_id):
         assistance = request_assistance(ticket, current_user, request.form.get("reason"), current_brand)
     except ServiceError as error:
         return _refuse(error, ticket.id)
-    return _done(ticket.id, _("Your request for assistance was sent to the group's supervisors."),
+    return _done(ticket.id, N_("Your request for assistance was sent to the group's supervisors."),
                  request_id=assistance.id)
 
 
@@ -87,7 +89,7 @@ def accept_help(request_id):
         accept_assistance(assistance, current_user, current_brand)
     except ServiceError as error:
         return _refuse(error, assistance.ticket_id)
-    return _done(assistance.ticket_id, _("You are now assisting on this ticket."))
+    return _done(assistance.ticket_id, N_("You are now assisting on this ticket."))
 
 
 @bp.post("/assistance/<int:request_id>/messages")
@@ -98,7 +100,7 @@ def help_message(request_id):
         message = post_message(assistance, current_user, request.form.get("body"))
     except ServiceError as error:
         return _refuse(error, assistance.ticket_id)
-    return _done(assistance.ticket_id, _("Message sent."), message_id=message.id)
+    return _done(assistance.ticket_id, N_("Message sent."), message_id=message.id)
 
 
 @bp.post("/assistance/<int:request_id>/<any(cancelled, done):outcome>")
@@ -109,8 +111,8 @@ def end_help(request_id, outcome):
         end_assistance(assistance, current_user, current_brand, outcome)
     except ServiceError as error:
         return _refuse(error, assistance.ticket_id)
-    message = _("The assistance request was cancelled.") if outcome == "cancelled" else \
-        _("The assistance request is marked done.")
+    message = N_("The assistance request was cancelled.") if outcome == "cancelled" else \
+        N_("The assistance request is marked done.")
     return _done(assistance.ticket_id, message)
 
 
@@ -124,5 +126,5 @@ def preferences():
                              request.form.get("pop_up") == "1", mail)
     if _wants_json():
         return jsonify(play_sound=prefs.play_sound, pop_up=prefs.pop_up)
-    flash(_("Your notification settings were saved."), "success")
+    notify(N_("Your notification settings were saved."), "success")
     return redirect(safe_local_target(request.form.get("next"), url_for("agent.home")))

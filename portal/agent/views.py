@@ -2,7 +2,7 @@
 
 Every view: load (brand-scoped) -> check (portal.policy) -> call a service -> render.
 """
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from .assistance import requests_of
 from .page import assignee_choices, assistance_state, field_views
 from .services import WORKSPACE_CHANNELS, create_on_behalf, update_ticket
 from ..service_error import ServiceError
+from ..notices import N_, notify
 
 
 def workspace_viewer() -> queries.Viewer:
@@ -120,7 +121,7 @@ def update(ticket_id):
         db.session.rollback()  # the page below shows the ticket as stored, not the refused change
         ticket = load_ticket(ticket_id, viewer)
         return render_ticket(ticket, viewer, error.status, error, request.form)
-    flash(_("Ticket updated."), "success")
+    notify(N_("Ticket updated."), "success")
     return redirect(url_for("agent.ticket", ticket_id=ticket.id))
 
 
@@ -145,7 +146,7 @@ def new_ticket():
         except ServiceError as refused:
             error, status = refused, refused.status
         else:
-            flash(_("Ticket #%(id)d created.", id=created.id), "success")
+            notify(N_("Ticket #%(id)d created."), "success", id=created.id)
             return redirect(url_for("agent.ticket", ticket_id=created.id))
     posted = request.form if request.method == "POST" else None
     return render_template(

@@ -1,6 +1,6 @@
 """The API-token section of the profile: create (the secret shown once) and revoke.
 Refused while assisting a user: an agent acting for someone never mints credentials (DESIGN §8)."""
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from ..errors import abort_with
 from . import tokens_bp
 from .tokens import MAX_NAME, create_token, revoke_token, tokens_of
 from ..service_error import ServiceError
+from ..notices import N_, notify
 
 
 class TokenForm(FlaskForm):
@@ -64,5 +65,5 @@ def revoke(token_id):
         token = revoke_token(current_user, token_id, brand=current_brand)
     except ServiceError as error:
         abort_with(error.status, str(error))
-    flash(_("The token %(name)s is revoked.", name=token.name), "success")
+    notify(N_("The token %(name)s is revoked."), "success", name=token.name)
     return redirect(url_for("auth.profile", _anchor="api-tokens"))

@@ -1,5 +1,5 @@
 """The interaction log (timesheet), Customer 360 and the dashboards."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -18,6 +18,7 @@ from .queries import (DASHBOARD_PERIODS, dashboard_figures, find_member_by_email
 from .services import active_assist_of, channels_for, edit_entry, log_manual, \
     services_for
 from ..service_error import ServiceError
+from ..notices import N_, notify
 
 
 def _lists():
@@ -56,7 +57,7 @@ def log_interaction():
                    form.get("note"))
     except ServiceError as error:
         return _entry_page({"entry": None}, error.status, error.message)
-    flash(_("The interaction is logged."), "success")
+    notify(N_("The interaction is logged."), "success")
     return redirect(url_for("assist.interactions"))
 
 
@@ -76,7 +77,7 @@ def edit_interaction(interaction_id):
                    outcome=form.get("outcome"), note=form.get("note"), minutes=form.get("minutes"))
     except ServiceError as error:
         return _entry_page(defaults, error.status, error.message)
-    flash(_("The entry is saved."), "success")
+    notify(N_("The entry is saved."), "success")
     return redirect(url_for("assist.interactions"))
 
 

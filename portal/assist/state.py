@@ -74,7 +74,11 @@ def _asm_redirect():
     back = request.args.copy()
     back.pop("asm")
     here = request.path + ("?" + urlencode(list(back.items(multi=True))) if back else "")
-    return redirect(url_for("assist.panel", next=here))
+    panel = url_for("assist.panel", next=here)
+    if not current_user.is_authenticated:
+        # Sign in on this help centre's page, in its language, then on to the panel.
+        return redirect(url_for("auth.signin", next=panel))
+    return redirect(panel)
 
 
 def _end_notice(message: str) -> None:

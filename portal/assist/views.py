@@ -3,18 +3,20 @@
 Each view loads (brand-scoped), asks the policy, calls a service, renders. The interaction log,
 Customer 360 and dashboards are in log_views.py.
 """
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.services import ServiceError
 from ..brands import current_brand
 from ..errors import abort_with
+from ..i18n import speaks_help_centre_language
 from ..numbers import query_id
 from ..access import require_assist
 from ..policy import REGISTER_USERS, USE_ASSIST, assist_allowed, refusal_to_assist
 from ..redirects import safe_local_target
 from . import bp
+from ..notices import N_, notify
 from .queries import find_users, member_or_404, recent_assisted, recent_requests
 from .registration import register_on_behalf
 from .services import active_assist_of, channels_for, end_assist, pause, resume, \
@@ -34,6 +36,7 @@ def _lists():
 
 
 @bp.get("/assist")
+@speaks_help_centre_language
 @login_required
 def panel():
     require_assist(current_brand, USE_ASSIST)
@@ -54,6 +57,7 @@ def _start_page(user, status=200, error=None, channel=None, service=None):
 
 
 @bp.get("/assist/start")
+@speaks_help_centre_language
 @login_required
 def start_form():
     require_assist(current_brand, USE_ASSIST)
@@ -61,6 +65,7 @@ def start_form():
 
 
 @bp.post("/assist/start")
+@speaks_help_centre_language
 @login_required
 def start():
     require_assist(current_brand, USE_ASSIST)
@@ -75,8 +80,8 @@ def _start_assisting(user):
                      switch=request.form.get("switch") == "1")
     except ServiceError as error:
         return _start_page(user, error.status, error.message, channel, service)
-    flash(_("Acting as %(name)s has started. What you do in the help centre affects their account "
-            "until you end the session.", name=user.name), "warning")
+    notify(N_("Acting as %(name)s has started. What you do in the help centre affects their account "
+              "until you end the session."), "warning", name=user.name)
     return redirect(_safe_next() or url_for("helpcenter.home"))
 
 
@@ -103,7 +108,7 @@ def _back():
 def pause_assist():
     interaction = _current_or_refuse()
     pause(interaction)
-    flash(_("Assist session paused: you are acting as yourself until you resume."), "info")
+    notify(N_("Assist session paused: you are acting as yourself until you resume."), "info")
     return _back()
 
 
@@ -112,8 +117,7 @@ def pause_assist():
 def resume_assist():
     interaction = _current_or_refuse()
     resume(interaction)
-    flash(_("Assist session resumed: you are acting as %(name)s again.", name=interaction.user.name),
-          "warning")
+    notify(N_("Assist session resumed: you are acting as %(name)s again."), "warning", name=interaction.user.name)
     return _back()
 
 
@@ -124,7 +128,7 @@ def end():
         state = current_assist()
         if state is None or state.interaction.brand_id != current_brand.id:
             require_assist(current_brand, USE_ASSIST)  # nothing to end: the page exists only for assistants
-            flash(_("You are not assisting anyone."), "info")
+            notify(N_("You are not assisting anyone."), "info")
             return redirect(url_for("assist.interactions"))
         return render_template("assist/end.html", interaction=state.interaction)
     interaction = _current_or_refuse()
@@ -133,8 +137,8 @@ def end():
     except ServiceError as error:
         return render_template("assist/end.html", interaction=interaction, error=error.message,
                                note=request.form.get("note", "")), error.status
-    flash(_("The assist session for %(name)s has ended; you are acting as yourself again.",
-            name=interaction.user.name), "success")
+    notify(N_("The assist session for %(name)s has ended; you are acting as yourself again."), "success",
+           name=interaction.user.name)
     return redirect(url_for("assist.interactions"))
 
 
@@ -171,6 +175,6 @@ def register():
     if member:  # nothing to write (the error answer rolls back): offer to assist them instead
         return _register_page(409, _("%(name)s is already a member of this help centre.", name=user.name), user)
     # The same answer whether or not the e-mail already had an account somewhere (DESIGN §2).
-    flash(_("An invitation was sent to %(email)s. Once they accept it, you can assist them; meanwhile "
-            "you can open a request for them in the agent workspace.", email=user.email), "success")
+    notify(N_("An invitation was sent to %(email)s. Once they accept it, you can assist them; meanwhile "
+              "you can open a request for them in the agent workspace."), "success", email=user.email)
     return redirect(url_for("assist.register"))

@@ -3,7 +3,7 @@
 A GET only shows the invitation; the POST decides. The link's secret proves the mailbox, so it
 needs no session; a password-less account chooses its first password while accepting.
 """
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,7 @@ from ..errors import abort_with
 from . import bp
 from .invitations import accept, decline, invitation_for_token, pending_invitation
 from ..service_error import ServiceError
+from ..notices import N_, notify
 
 
 def _invitation_page(invitation, token=None, error=None, status=200):
@@ -24,15 +25,15 @@ def _decide(invitation, token=None):
         return _invitation_page(invitation, token)
     if request.form.get("decision") == "decline":
         decline(invitation)
-        flash(_("You declined the invitation. %(brand)s keeps only your e-mail address on requests "
-                "opened for you.", brand=current_brand.name), "info")
+        notify(N_("You declined the invitation. %(brand)s keeps only your e-mail address on requests "
+                  "opened for you."), "info", brand=current_brand.name)
         return redirect(url_for("helpcenter.home"))
     signed_in_as_invitee = current_user.is_authenticated and current_user.id == invitation.user_id
     try:
         accept(invitation, request.form.get("password"))
     except ServiceError as error:
         return _invitation_page(invitation, token, str(error), error.status)
-    flash(_("Welcome to the %(brand)s help centre.", brand=current_brand.name), "success")
+    notify(N_("Welcome to the %(brand)s help centre."), "success", brand=current_brand.name)
     if signed_in_as_invitee:
         return redirect(url_for("helpcenter.home"))
     return redirect(url_for("auth.signin"))

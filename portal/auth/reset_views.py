@@ -1,11 +1,12 @@
 """Password reset pages: asking for a link, and setting a new password from it."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..brands import current_brand
 from ..errors import abort_with
 from ..service_error import ServiceError
 from . import bp
+from ..notices import N_, notify
 from .forms import ForgotForm, ResetForm
 from .models import PasswordResetToken
 from .reset import apply_password_reset, request_password_link, valid_token
@@ -21,7 +22,7 @@ def forgot_password():
     address = client_address()
     if too_many_reset_requests(address):
         # Worded for the address, not the account: the same answer whether or not it exists.
-        flash(_("Too many password reset requests from this network. Please try again later."), "danger")
+        notify(N_("Too many password reset requests from this network. Please try again later."), "danger")
         return render_template("auth/forgot.html", form=form), 429
     record_reset_request(form.email.data, address)
     request_password_link(current_brand, form.email.data)
@@ -49,5 +50,5 @@ def reset_password(token):
     this_session = current_session_row()
     if this_session is not None and this_session.user_id == link.user_id:
         end_session()  # its row is gone already; this clears the cookie
-    flash(_("Your password is changed. Sign in with it."), "success")
+    notify(N_("Your password is changed. Sign in with it."), "success")
     return redirect(url_for("auth.signin"))

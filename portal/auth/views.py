@@ -1,5 +1,5 @@
 """Help-centre accounts: sign in, sign up, sign out, profile (DESIGN §1, §2)."""
-from flask import flash, g, make_response, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -29,6 +29,7 @@ from .services import (
 from .sessions import current_session_row, end_session, sessions_of, start_session
 from .throttle import clear_failures, client_address, record_failure, too_many_failures
 from ..service_error import ServiceError
+from ..notices import N_, notify
 
 
 def _safe_next(default: str) -> str:
@@ -94,7 +95,7 @@ def _signed_in(user, email, address, target):
 @bp.post("/signout")
 def signout():
     end_session()
-    flash(_("You are signed out."), "info")
+    notify(N_("You are signed out."), "info")
     return redirect(url_for("helpcenter.home"))
 
 
@@ -121,7 +122,7 @@ def signup():
         burn_time(form.password.data)
         return render_template("auth/signup_received.html")
     start_session(user)
-    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    notify(N_("Welcome, %(name)s. Your account is ready."), "success", name=user.name)
     return redirect(url_for("helpcenter.home"))
 
 
@@ -174,6 +175,7 @@ def _refused(error: ServiceError, form_name: str, form, aliases: dict[str, str])
 
 def _flash_other_sessions_ended(count: int) -> None:
     if count:
+        # Shown on the profile page it is made for, so it is translated here.
         flash(ngettext("%(num)d other session is signed out.", "%(num)d other sessions are signed out.",
                        count), "info")
 
@@ -198,9 +200,11 @@ def save_profile():
                                  on_behalf_of=person if person.id != current_user.id else None)
     except ServiceError as error:
         return _refused(error, "profile_form", form, {})
-    flash(_("The profile is saved.") if changed else _("Nothing changed."), "success")
+    notify(N_("The profile is saved.") if changed else N_("Nothing changed."), "success")
     # The page follows the language the person chose; an assisting agent keeps their own.
     chosen = current_user.locale if person.id == current_user.id else None
+    if chosen:
+        session.pop("locale", None)  # a language switched to earlier gives way to the chosen preference
     locale = chosen if chosen in g.brand_settings.locales else None
     return redirect(url_for("auth.profile", **({"locale": locale} if locale else {})))
 
@@ -218,7 +222,7 @@ def save_password():
                                 brand=current_brand)
     except ServiceError as error:
         return _refused(error, "password_form", form, {"password": "new_password"})
-    flash(_("Your password is changed."), "success")
+    notify(N_("Your password is changed."), "success")
     _flash_other_sessions_ended(ended)
     return redirect(url_for("auth.profile"))
 
@@ -239,7 +243,7 @@ def save_email():
         return _refused(error, "email_form", form, {})
     except ServiceError as error:
         return _refused(error, "email_form", form, {"email": "new_email"})
-    flash(_("Your e-mail address is changed."), "success")
+    notify(N_("Your e-mail address is changed."), "success")
     return redirect(url_for("auth.profile"))
 
 
@@ -248,7 +252,7 @@ def save_email():
 def end_session_row(session_id: int):
     if not end_own_session(current_user, session_id, brand=current_brand):
         abort_with(404, _("This session does not exist or is already signed out."))
-    flash(_("That session is signed out."), "success")
+    notify(N_("That session is signed out."), "success")
     return redirect(url_for("auth.profile"))
 
 

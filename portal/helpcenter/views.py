@@ -1,6 +1,5 @@
 """Help-centre pages: load (brand-scoped) -> ask the policy -> call a service -> render."""
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from .. import access, policy
@@ -11,6 +10,7 @@ from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
 from ..tickets.models import STATUSES
 from . import bp
+from ..notices import N_, notify
 from .forms import ActionForm, CommentForm, RatingForm, RequestForm
 
 
@@ -66,7 +66,7 @@ def new_request():
         check = ticket_fields.check_fields(form, _sent_fields(form), ticket_fields.END_USER)
         data = {"description": page.description.data or "", "fields": {str(k): v for k, v in check.filled.items()}}
         services.save_draft(current_brand, current_actor(), form, page.subject.data, data, draft=draft)
-        flash(_("Your draft is saved. You can finish it from My activities."), "success")
+        notify(N_("Your draft is saved. You can finish it from My activities."), "success")
         return redirect(url_for("helpcenter.my_activities", tab="drafts"))
     else:
         sent = _sent_fields(form)
@@ -96,9 +96,9 @@ def _submit(person, form, page, values, draft, source):
         ticket = services.create_request(current_brand, form, person, actor, **common)
     if not ticket.is_public:
         # A light agent's request is an internal note: it lives in the workspace (§5.1).
-        flash(_("Your request was created as an internal note; find it in the agent workspace."), "info")
+        notify(N_("Your request was created as an internal note; find it in the agent workspace."), "info")
         return redirect(url_for("agent.ticket", ticket_id=ticket.id))
-    flash(_("Your request was submitted."), "success")
+    notify(N_("Your request was submitted."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
 
@@ -111,7 +111,7 @@ def delete_draft(draft_id):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.delete_draft(draft)
-    flash(_("The draft was deleted."), "success")
+    notify(N_("The draft was deleted."), "success")
     return redirect(url_for("helpcenter.my_activities", tab="drafts"))
 
 
@@ -190,7 +190,7 @@ def add_comment(ticket_id):
     if not form.validate_on_submit():
         return _render_request(ticket, person, comment_form=form, status=422)
     services.add_comment(ticket, current_actor(), form.body.data, public=True)
-    flash(_("Your comment was added."), "success")
+    notify(N_("Your comment was added."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
 
@@ -201,7 +201,7 @@ def mark_solved(ticket_id):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.mark_solved(ticket, current_actor())
-    flash(_("Your request is marked as solved."), "success")
+    notify(N_("Your request is marked as solved."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 
 
@@ -214,5 +214,5 @@ def rate(ticket_id):
     if not form.validate_on_submit():
         return _render_request(ticket, person, rating_form=form, status=422)
     services.rate(ticket, current_actor(), form.score.data, form.comment.data)
-    flash(_("Thank you for your rating."), "success")
+    notify(N_("Thank you for your rating."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))

@@ -69,15 +69,29 @@ def test_admin_without_can_assist_sees_reports_but_cannot_assist(client, world, 
 def test_asm_true_asks_to_sign_in_then_opens_the_panel(client, world, login):
     first = client.get("/acme/hc/en/requests?asm=true&tab=drafts")
     assert first.status_code == 302
-    assert "/acme/agent/assist" in first.headers["Location"]
-    query = parse_qs(urlsplit(first.headers["Location"]).query)
-    assert query["next"] == ["/acme/hc/en/requests?tab=drafts"]
-    panel = client.get(first.headers["Location"])
-    assert panel.status_code == 302 and "/signin" in panel.headers["Location"]
+    signin = urlsplit(first.headers["Location"])
+    assert signin.path == "/acme/hc/en/signin"
+    panel_url = parse_qs(signin.query)["next"][0]
+    assert urlsplit(panel_url).path == "/acme/agent/assist"
+    assert parse_qs(urlsplit(panel_url).query)["next"] == ["/acme/hc/en/requests?tab=drafts"]
     login(world.acme, world.agent)
-    page = client.get(first.headers["Location"])
+    page = client.get(panel_url)
     assert page.status_code == 200
     assert 'name="next" value="/acme/hc/en/requests?tab=drafts"' in page.get_data(as_text=True)
+
+
+def test_asm_true_on_a_french_page_keeps_french_through_sign_in_and_the_panel(client, world, login):
+    """Issue 14 item 3: the sign-in page and the panel speak the help centre's language."""
+    first = client.get("/acme/hc/fr/?asm=true")
+    assert urlsplit(first.headers["Location"]).path == "/acme/hc/fr/signin"
+    assert '<html lang="fr">' in client.get(first.headers["Location"]).get_data(as_text=True)
+    panel_url = parse_qs(urlsplit(first.headers["Location"]).query)["next"][0]
+    world.agent.locale = "en"
+    db.session.commit()
+    login(world.acme, world.agent)
+    page = client.get(panel_url).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert '<html lang="en">' in client.get("/acme/agent/assist").get_data(as_text=True)  # its own preference
 
 
 def test_asm_true_is_404_for_someone_who_may_not_assist(client, world, login):

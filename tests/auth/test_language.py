@@ -27,15 +27,18 @@ def test_locale_switch_remembers_an_anonymous_choice(client, make_brand):
     assert '<html lang="fr">' in _text(client.get("/"))
 
 
-def test_locale_switch_stores_the_signed_in_users_preference(client, make_brand, make_user, login):
+def test_locale_switch_holds_for_the_session_and_leaves_the_preference_alone(client, make_brand, make_user, login):
+    """Issue 14 item 3: a language switch changes the preference only when the person says so
+    (in their profile); it holds for this session."""
     brand = make_brand("acme")
-    user = make_user(roles={brand: "end_user"})
+    user = make_user(roles={brand: "agent"}, locale="en")
     login(brand, user)
     response = client.post("/locale", data={"locale": "fr", "next": "/acme/hc/en/profile"})
     assert response.headers["Location"] == "/acme/hc/fr/profile"
     db.session.expire_all()
-    assert db.session.get(User, user.id).locale == "fr"
+    assert db.session.get(User, user.id).locale == "en"
     assert '<html lang="fr">' in _text(client.get("/"))
+    assert '<html lang="fr">' in _text(client.get("/acme/agent/"))
 
 
 def test_locale_switch_refuses_unknown_languages_and_foreign_targets(client, make_brand):
