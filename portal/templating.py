@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from . import policy
 from .brands.resolver import brand_url_defaults
 from .i18n import forget_render_translations, remember_render_translations
+from .form_errors import error_list
 from .labels import TEMPLATE_FUNCTIONS
 
 
@@ -325,7 +326,7 @@ def register(app):
     app.teardown_appcontext(forget_render_translations)
     app.extensions["cached_urls"] = ByteBoundedLRU(URL_CACHE_BYTES)
     app.jinja_env.globals.update(TEMPLATE_FUNCTIONS, option_tags=option_tags, cached_url_for=cached_url_for,
-                                bootstrap_tags=bootstrap_tags)
+                                bootstrap_tags=bootstrap_tags, error_list=error_list)
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["known_name"] = _known_name
     app.jinja_env.filters["cached_fragment"] = _cached_fragment

@@ -135,3 +135,19 @@ def test_no_serious_or_critical_violation_on_the_pages_each_role_reaches(site, b
     total = sum(map(len, visited.values()))
     print(f"{locale}: {total} pages", {role: [here for here, _lang in pages] for role, pages in visited.items()})
     assert not problems, f"{locale}: {len(problems)} serious or critical nodes on {total} pages\n" + report(problems)
+
+
+@pytest.mark.parametrize("locale", ["en", "fr"])
+def test_a_refused_form_focuses_its_error_summary_whose_links_lead_to_the_fields(site, page, axe, locale):
+    _app, base, _port = site
+    page.goto(f"{base}/acme/hc/{locale}/signin")
+    page.fill("input[name=email]", "not-an-address")
+    page.click("form:has(input[name=password]) [type=submit]")  # novalidate: the server answers
+    assert page.title().startswith("Error:" if locale == "en" else "Erreur")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.locator("#error-summary a[href='#password']").click()
+    assert page.evaluate("document.activeElement.id") == "password"
+    assert page.get_attribute("#password", "aria-invalid") == "true"
+    assert page.input_value("#email") == "not-an-address"
+    problems = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in BLOCKING]
+    assert not problems
