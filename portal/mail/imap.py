@@ -7,8 +7,8 @@ the network in clear) or `GUICHET_IMAP_URL_<SLUG>` in the environment; its passw
 `GUICHET_IMAP_CA_FILE` names a CA bundle to trust beyond the system's (a private server).
 
 Each message of INBOX is received (portal/mail/receive.py), then moved to the `Processed` folder
-(accepted, ignored, already seen) or to `Rejected`; a temporary failure leaves it in INBOX for the
-next pass. Never twice: a message's UID (with the mailbox's UIDVALIDITY) is stored with what it
+(it became a comment or a request, or it already had) or to `Rejected` (rejected, or ignored as
+automatic mail); a temporary failure leaves it in INBOX for the next pass. Never twice: a message's UID (with the mailbox's UIDVALIDITY) is stored with what it
 became, so a message whose move failed after its commit is only moved at the next pass, and its
 Message-ID is unique in the brand, so the same message in the mailbox twice is one request.
 """
@@ -26,7 +26,7 @@ from sqlalchemy import select
 from ..brands.models import Brand
 from ..brands.settings import settings_for
 from ..extensions import db
-from .models import REJECTED, InboundMail
+from .models import IGNORED, REJECTED, InboundMail
 from .receive import DUPLICATE, TEMPORARY, max_bytes, receive
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,7 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    client = None
     try:
         if mailbox.tls:
             client = imaplib.IMAP4_SSL(mailbox.host, mailbox.port, ssl_context=_ssl_context(), timeout=TIMEOUT_SECONDS)
@@ -120,7 +121,20 @@ def connect(mailbox: Mailbox) -> imaplib.IMAP4:
         client.capabilities = tuple(_ok(client.capability(), "CAPABILITY")[-1].decode().upper().split())
         return client
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
+        _close(client)
         raise MailboxError(f"{mailbox.host}:{mailbox.port}: {error}") from None
+
+
+def _close(client) -> None:
+    if client is None:
+        return
+    try:
+        client.logout()
+    except (OSError, imaplib.IMAP4.error, ssl.SSLError):
+        try:
+            client.shutdown()
+        except OSError:
+            pass
 
 
 def fetch_mailbox(slug: str, mailbox: Mailbox, stop=None) -> Counts:
@@ -140,10 +154,7 @@ def fetch_mailbox(slug: str, mailbox: Mailbox, stop=None) -> Counts:
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
         raise MailboxError(f"{mailbox.host}:{mailbox.port}: {error}") from None
     finally:
-        try:
-            client.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
+        _close(client)
 
 
 def _ok(answer, what):
@@ -176,7 +187,7 @@ def _batch(client, slug: str, validity: str, uids: list[bytes]) -> Counts:
                 counts.later += 1
                 continue
             outcome = result.reason if result.outcome == DUPLICATE else result.outcome
-        folder = REJECTED_FOLDER if outcome == REJECTED else PROCESSED
+        folder = REJECTED_FOLDER if outcome in (REJECTED, IGNORED) else PROCESSED
         moves[folder].append(uid)
         if folder == PROCESSED:
             counts.processed += 1
