@@ -81,6 +81,11 @@
     seenNotices = ids;
   }
 
+  function inView(node) {
+    var box = node.getBoundingClientRect();
+    return !document.hidden && box.bottom > 0 && box.top < window.innerHeight;
+  }
+
   function lineText(m) {
     var template = chat && chat.getAttribute("data-text-" + m.kind);
     if (template) { return template.replace("{name}", m.author || ""); }
@@ -100,13 +105,30 @@
       if (m.kind !== "message") { changed = true; }
       if (!mine[m.id]) {
         beep();
-        popUp(live.getAttribute("data-message-title"), lineText(m), null);
+        // A pop-up only when the chat is out of sight: never over the chat box it announces.
+        if (!inView(chat)) { popUp(live.getAttribute("data-message-title"), lineText(m), null); }
       }
     });
-    if (changed) {
-      var status = document.getElementById("assist-status");
-      if (status) { status.textContent = chat.getAttribute("data-text-changed"); }
-    }
+    if (changed) { refreshAssistance(); }
+  }
+
+  // The request changed state (accepted, done, cancelled, expired): the ticket page's assistance
+  // section is fetched again and swapped in, so its buttons ("Mark done"…) match without a reload.
+  function refreshAssistance() {
+    var section = document.getElementById("assistance");
+    if (!section) { return; }
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById("assistance");
+        if (!fresh) { throw new Error("no assistance section"); }
+        section.replaceWith(document.importNode(fresh, true));
+        bindAssistance();
+      })
+      .catch(function () {
+        var status = document.getElementById("assist-status");
+        if (status && chat) { status.textContent = chat.getAttribute("data-text-changed"); }
+      });
   }
 
   function checkExpiry() {
@@ -138,8 +160,10 @@
     }).then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); });
   }
 
-  var messageForm = document.getElementById("assist-message-form");
-  if (messageForm) {
+  function bindAssistance() {
+    chat = document.getElementById("assist-chat");
+    var messageForm = document.getElementById("assist-message-form");
+    if (!messageForm) { return; }
     messageForm.addEventListener("submit", function (event) {
       event.preventDefault();
       postForm(messageForm).then(function (result) {
@@ -153,6 +177,7 @@
       });
     });
   }
+  bindAssistance();
 
   var prefsForm = document.getElementById("agent-prefs");
   if (prefsForm) {
