@@ -1,6 +1,7 @@
 """`flask mail fetch` against a real IMAP server (dovecot, started here): the corpus read from a
 brand's mailbox over IMAPS and STARTTLS, moved to Processed or Rejected, never taken twice."""
 import os
+import secrets
 
 import pytest
 from sqlalchemy import func, select
@@ -128,3 +129,49 @@ def test_a_wrong_password_is_reported_and_nothing_is_taken(app, world, dovecot, 
     result = fetch(app)
     assert result.exit_code == 1 and "acme:" in result.output
     assert dovecot.folder_counts(SUPPORT)["INBOX"] == 1
+
+
+def _command_env(app, tmp_path, dovecot):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GUICHET_")}
+    env.update(GUICHET_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], GUICHET_SECRET_KEY=secrets.token_hex(32),
+               GUICHET_SEARCH_INDEX_DIR=str(tmp_path / "command-index"), GUICHET_MAIL_DROP_DIR=str(tmp_path / "drop"),
+               GUICHET_IMAP_PASSWORD_ACME=PASSWORD, GUICHET_IMAP_CA_FILE=dovecot.ca_file)
+    return env
+
+
+def test_the_commands_as_the_mail_server_and_systemd_run_them(app, world, dovecot, tmp_path):
+    """`receive` with the message on a real pipe, and `fetch --loop` stopped by SIGTERM."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = _command_env(app, tmp_path, dovecot)
+    db.session.commit()
+    piped = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "mail", "receive"], cwd=root, env=env,
+                           input=corpus("iso_8859_1.eml", sender="andre@laposte.example"), capture_output=True,
+                           timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert b"accepted: new_request" in piped.stderr
+    bounced = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "mail", "receive"], cwd=root, env=env,
+                             input=corpus("no_sender.eml"), capture_output=True, timeout=120)
+    assert bounced.returncode == 65
+    dovecot.deliver(SUPPORT, corpus("html_only.eml"))
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "mail", "fetch", "--loop",
+                               "--interval", "0.2"], cwd=root, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while dovecot.folder_counts(SUPPORT)["Processed"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 0, err
+    assert "acme: 1 processed" in out and "Mail fetch stopped." in out
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Ticket.id))) == 2
