@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
+from ..brands.colours import is_colour
 from ..brands.services import change_settings
 from ..brands.settings import SETTINGS, Setting, SettingError, coerce, settings_for
+from ..audit.services import record
 from ..extensions import db
 from .common import ServiceError
 
@@ -67,6 +69,20 @@ def update_settings(brand, posted: dict[str, list[str]]) -> dict[str, tuple]:
         return change_settings(brand, changes)
     except SettingError:  # parsing above is stricter; this is a safety net, never a 500
         raise ServiceError(422, _("Some settings are not valid.")) from None
+
+
+def update_colour(brand, value: str) -> dict[str, tuple]:
+    """The header's colour (#rrggbb); audited as a setting. The text on it follows by itself
+    (portal.brands.colours), so any colour is accepted: the page tells when it turns the text dark."""
+    value = (value or "").strip().lower()
+    if not is_colour(value):
+        raise ServiceError(422, _("Choose a colour like #0d6efd."), field="colour")
+    old = brand.colour
+    if value == (old or "").lower():
+        return {}
+    brand.colour = value
+    record("brand.setting_changed", brand=brand, obj=brand, key="colour", old=old, new=value)
+    return {"colour": (old, value)}
 
 
 def audit_page(brand, page: int, per_page: int = 50):

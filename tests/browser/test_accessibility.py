@@ -151,3 +151,16 @@ def test_a_refused_form_focuses_its_error_summary_whose_links_lead_to_the_fields
     assert page.input_value("#email") == "not-an-address"
     problems = [v["id"] for v in axe.run(page).response["violations"] if v["impact"] in BLOCKING]
     assert not problems
+
+
+def test_the_colour_picker_warns_when_white_text_would_not_read(site, page):
+    app, base, _port = site
+    set_preference(app, "admin@example.com", "en")
+    sign_in(page, base, "admin@example.com")
+    page.goto(f"{base}/acme/admin/settings")
+    warning = page.locator("#setting-colour-contrast .alert-warning")
+    assert warning.count() == 0
+    page.fill("#setting-colour", "#ffc107")
+    assert "1.63:1" in warning.inner_text()
+    page.fill("#setting-colour", "#6f42c1")
+    assert warning.count() == 0
