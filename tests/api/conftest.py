@@ -13,8 +13,6 @@ from werkzeug.serving import make_server
 from zenpy import Zenpy
 
 from portal.extensions import db
-from portal.models import TicketField, TicketForm
-from portal.tickets.models import FormField
 from tests.conftest import PASSWORD
 
 
@@ -103,28 +101,10 @@ def api(client):
 
 
 @pytest.fixture
-def world(make_brand, make_user, make_group):
-    """Two brands as in the demo: acme lets agents manage requests, globex does not."""
-    acme = make_brand("acme", host_mapping="acme.localhost", agents_manage_requests=True)
-    globex = make_brand("globex", host_mapping="globex.localhost")
-    people = {
-        "user": make_user("user@example.com", roles={acme: "end_user", globex: "end_user"}),
-        "other": make_user("niels@example.com", roles={acme: "end_user"}),
-        "agent": make_user("agent@example.com", roles={acme: "agent", globex: "end_user"}),
-        "light": make_user("light@example.com", roles={acme: "light_agent"}),
-        "rh": make_user("rh@example.com", roles={globex: "agent"}),
-    }
-    support = make_group(acme, "Support", members=[people["agent"], people["light"]])
-    form = TicketForm(brand_id=acme.id, name="General request", end_user_visible=True, default_group_id=support.id)
-    incident = TicketForm(brand_id=acme.id, name="Incident", end_user_visible=False)
-    category = TicketField(brand_id=acme.id, title="Category", field_type="dropdown",
-                           options=["hardware", "software"], portal_access="editable", required_in_portal=True)
-    internal = TicketField(brand_id=acme.id, title="Internal priority", field_type="dropdown",
-                           options=["low", "high"], portal_access="agent_only", required_to_solve=True)
-    db.session.add_all([form, incident, category, internal])
-    db.session.flush()
-    db.session.add_all([FormField(form_id=form.id, field_id=category.id, position=1),
-                        FormField(form_id=form.id, field_id=internal.id, position=2)])
+def world(make_world):
+    """The shared world as in the demo: acme lets agents manage requests, globex does not; zenpy
+    reaches both through their host mappings."""
+    w = make_world("acme", other_brand="globex", agents_manage_requests=True)
+    w.brand.host_mapping, w.other_brand.host_mapping = "acme.localhost", "globex.localhost"
     db.session.commit()
-    return dict(acme=acme, globex=globex, support=support, form=form, incident=incident,
-                category=category, internal=internal, **people)
+    return w

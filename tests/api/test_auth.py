@@ -12,9 +12,9 @@ from .conftest import basic
 
 
 def test_password_and_token_authenticate(world, api):
-    assert api("GET", world["acme"], "/users/me.json", world["user"]).get_json()["user"]["email"] == "user@example.com"
-    _token, secret = create_token(world["user"], "script")
-    response = api("GET", world["acme"], "/users/me.json", world["user"], secret=secret, token=True)
+    assert api("GET", world.brand, "/users/me.json", world.user).get_json()["user"]["email"] == "user@example.com"
+    _token, secret = create_token(world.user, "script")
+    response = api("GET", world.brand, "/users/me.json", world.user, secret=secret, token=True)
     assert response.status_code == 200
     assert response.get_json()["user"]["role"] == "end-user"
 
@@ -35,17 +35,17 @@ def test_bad_credentials_answer_401_in_zendesks_shape(world, client, headers):
 
 
 def test_a_token_is_stored_hashed_and_a_revoked_or_foreign_one_is_refused(world, api):
-    token, secret = create_token(world["user"], "script")
+    token, secret = create_token(world.user, "script")
     stored = db.session.get(ApiToken, token.id)
     assert stored.token_hash == hash_secret(secret) and secret not in stored.token_hash
     # Someone else's e-mail with this token is refused.
-    assert api("GET", world["acme"], "/users/me.json", world["other"], secret=secret, token=True).status_code == 401
-    revoke_token(world["user"], token.id)
-    assert api("GET", world["acme"], "/users/me.json", world["user"], secret=secret, token=True).status_code == 401
+    assert api("GET", world.brand, "/users/me.json", world.other, secret=secret, token=True).status_code == 401
+    revoke_token(world.user, token.id)
+    assert api("GET", world.brand, "/users/me.json", world.user, secret=secret, token=True).status_code == 401
 
 
 def test_the_browser_session_cookie_is_not_accepted(world, client, login):
-    login(world["acme"], world["user"])
+    login(world.brand, world.user)
     assert client.get("/acme/hc/en/requests").status_code == 200  # signed in for the pages
     response = client.get("/acme/api/v2/users/me.json")
     assert response.status_code == 401
@@ -54,68 +54,68 @@ def test_the_browser_session_cookie_is_not_accepted(world, client, login):
 
 
 def test_basic_auth_needs_no_csrf_token(csrf_app, world, api):
-    response = api("POST", world["acme"], "/requests.json", world["user"], json={"request": {
+    response = api("POST", world.brand, "/requests.json", world.user, json={"request": {
         "subject": "Printer jams", "comment": {"body": "Floor 2."},
-        "custom_fields": [{"id": world["category"].id, "value": "hardware"}]}})
+        "custom_fields": [{"id": world.category.id, "value": "hardware"}]}})
     assert response.status_code == 201
 
 
 def test_repeated_wrong_passwords_are_throttled_from_that_address_only(world, api):
     for _attempt in range(5):
-        assert api("GET", world["acme"], "/users/me.json", world["user"], secret="wrong").status_code == 401
-    assert api("GET", world["acme"], "/users/me.json", world["user"]).status_code == 429
-    owner = api("GET", world["acme"], "/users/me.json", world["user"], environ_base={"REMOTE_ADDR": "10.8.8.8"})
+        assert api("GET", world.brand, "/users/me.json", world.user, secret="wrong").status_code == 401
+    assert api("GET", world.brand, "/users/me.json", world.user).status_code == 429
+    owner = api("GET", world.brand, "/users/me.json", world.user, environ_base={"REMOTE_ADDR": "10.8.8.8"})
     assert owner.status_code == 200
-    assert api("GET", world["acme"], "/users/me.json", world["agent"]).status_code == 200
+    assert api("GET", world.brand, "/users/me.json", world.agent).status_code == 200
 
 
 def test_wrong_tokens_count_like_wrong_passwords(app, world, api):
     app.config.update(SIGNIN_MAX_FAILURES=3)
-    _token, secret = create_token(world["user"], "script")
+    _token, secret = create_token(world.user, "script")
     for _attempt in range(3):
-        assert api("GET", world["acme"], "/users/me.json", world["user"], secret="guess", token=True).status_code == 401
+        assert api("GET", world.brand, "/users/me.json", world.user, secret="guess", token=True).status_code == 401
     assert db.session.scalar(select(func.count(SigninFailure.id))) == 3
-    assert api("GET", world["acme"], "/users/me.json", world["user"], secret=secret, token=True).status_code == 429
-    assert api("GET", world["acme"], "/users/me.json", world["user"]).status_code == 429  # same counters
-    elsewhere = api("GET", world["acme"], "/users/me.json", world["user"], secret=secret, token=True,
+    assert api("GET", world.brand, "/users/me.json", world.user, secret=secret, token=True).status_code == 429
+    assert api("GET", world.brand, "/users/me.json", world.user).status_code == 429  # same counters
+    elsewhere = api("GET", world.brand, "/users/me.json", world.user, secret=secret, token=True,
                     environ_base={"REMOTE_ADDR": "10.8.8.8"})
     assert elsewhere.status_code == 200
 
 
 def test_rate_limit_headers_then_429_with_retry_after(app, world, api):
     app.config["API_RATE_LIMIT_PER_MINUTE"] = 3
-    _token, secret = create_token(world["user"], "script")
+    _token, secret = create_token(world.user, "script")
     remaining = []
     for _ in range(3):
-        response = api("GET", world["acme"], "/brands.json", world["user"], secret=secret, token=True)
+        response = api("GET", world.brand, "/brands.json", world.user, secret=secret, token=True)
         assert response.status_code == 200
         assert response.headers["X-Rate-Limit"] == "3"
         remaining.append(int(response.headers["X-Rate-Limit-Remaining"]))
     assert remaining == [2, 1, 0]
-    refused = api("GET", world["acme"], "/brands.json", world["user"], secret=secret, token=True)
+    refused = api("GET", world.brand, "/brands.json", world.user, secret=secret, token=True)
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.get_json()["error"] == "TooManyRequests"
     # Writes count too, and the count lives in the database (shared by every worker).
-    assert api("POST", world["acme"], "/requests.json", world["user"], secret=secret, token=True,
+    assert api("POST", world.brand, "/requests.json", world.user, secret=secret, token=True,
                json={"request": {}}).status_code == 429
     assert db.session.scalar(select(ApiRateCounter.count).where(ApiRateCounter.caller.like("token:%"))) == 5
     # Another caller has a budget of their own.
-    assert api("GET", world["acme"], "/brands.json", world["other"]).status_code == 200
+    assert api("GET", world.brand, "/brands.json", world.other).status_code == 200
 
 
 def test_unknown_api_paths_and_methods_answer_json(world, api):
-    missing = api("GET", world["acme"], "/nothing-here.json", world["user"])
+    missing = api("GET", world.brand, "/nothing-here.json", world.user)
     assert missing.status_code == 404 and missing.get_json()["error"]
-    wrong_method = api("DELETE", world["acme"], "/requests.json", world["user"])
+    wrong_method = api("DELETE", world.brand, "/requests.json", world.user)
     assert wrong_method.status_code == 405 and wrong_method.get_json()["error"]
 
 
 def test_bad_json_answers_400_and_a_missing_root_422(world, api, client):
     response = client.post("/acme/api/v2/requests.json", data="{not json", headers={
-        **basic(world["user"]), "Content-Type": "application/json"})
+        **basic(world.user), "Content-Type": "application/json"})
     assert response.status_code == 400 and response.get_json()["error"] == "InvalidRequest"
-    response = api("POST", world["acme"], "/requests.json", world["user"], json={"ticket": {}})
+    response = api("POST", world.brand, "/requests.json", world.user, json={"ticket": {}})
     assert response.status_code == 422
     assert response.get_json()["details"]["base"][0]["description"]
 

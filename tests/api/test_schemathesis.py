@@ -23,9 +23,9 @@ LENIENCY_CHECKS = [positive_data_acceptance, negative_data_rejection]
 def _seed_requests(world):
     from portal.tickets.services import create_request
 
-    for person in (world["user"], world["agent"]):
-        create_request(world["acme"], world["form"], person, Actor.itself(person), "Printer jams", "On floor 2.",
-                       {world["category"].id: "hardware"})
+    for person in (world.user, world.agent):
+        create_request(world.brand, world.general, person, Actor.itself(person), "Printer jams", "On floor 2.",
+                       {world.category.id: "hardware"})
 
 
 @pytest.mark.parametrize("who", ["agent", "user"])
@@ -34,8 +34,8 @@ def test_the_openapi_document_holds_against_the_server(app, world, live_server, 
     app.config.update(SIGNIN_MAX_FAILURES=10_000, SIGNIN_MAX_FAILURES_PER_IP=10_000,
                       SIGNIN_MAX_FAILURES_PER_ACCOUNT=10_000)
     _seed_requests(world)
-    _token, secret = create_token(world[who], "schemathesis")
-    headers = basic(world[who], secret, token=True)
+    _token, secret = create_token(getattr(world, who), "schemathesis")
+    headers = basic(getattr(world, who), secret, token=True)
     base_url = f"http://127.0.0.1:{live_server}/acme/api/v2"
     end_test_transaction()
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")

@@ -19,7 +19,7 @@ def _create(client, name="Deploy script"):
 
 
 def test_create_shows_the_secret_once_and_stores_its_hash(world, client, login):
-    login(world["acme"], world["user"])
+    login(world.brand, world.user)
     response = _create(client)
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
@@ -30,35 +30,35 @@ def test_create_shows_the_secret_once_and_stores_its_hash(world, client, login):
     assert "Deploy script" in profile and secret not in profile
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "api_token.created" in actions
-    api = client.get("/acme/api/v2/users/me.json", headers=basic(world["user"], secret, token=True))
+    api = client.get("/acme/api/v2/users/me.json", headers=basic(world.user, secret, token=True))
     assert api.status_code == 200
 
 
 def test_revoke_stops_the_token_and_only_the_owner_can(world, client, login, make_user):
-    login(world["acme"], world["user"])
+    login(world.brand, world.user)
     secret = re.search(r'id="api-token-secret">([^<]+)<', _create(client).get_data(as_text=True)).group(1)
     token = db.session.scalars(select(ApiToken)).one()
     client.post("/acme/hc/en/signout")
-    login(world["acme"], world["other"])
+    login(world.brand, world.other)
     assert client.post(f"/acme/hc/en/profile/tokens/{token.id}/revoke").status_code == 404
     client.post("/acme/hc/en/signout")
-    login(world["acme"], world["user"])
+    login(world.brand, world.user)
     assert client.post(f"/acme/hc/en/profile/tokens/{token.id}/revoke").status_code == 302
     assert client.post(f"/acme/hc/en/profile/tokens/{token.id}/revoke").status_code == 404
-    assert client.get("/acme/api/v2/users/me.json", headers=basic(world["user"], secret, token=True)).status_code == 401
+    assert client.get("/acme/api/v2/users/me.json", headers=basic(world.user, secret, token=True)).status_code == 401
     assert "api_token.revoked" in db.session.scalars(select(AuditEvent.action)).all()
 
 
 def test_a_token_needs_a_name_and_sign_in(world, client, login):
     assert _create(client).status_code == 302  # to the sign-in page
-    login(world["acme"], world["user"])
+    login(world.brand, world.user)
     assert _create(client, name=" ").status_code == 422
     assert db.session.scalars(select(ApiToken)).all() == []
 
 
 def test_creating_a_token_needs_the_csrf_token(csrf_app, world, client):
     page = client.get("/acme/hc/en/signin").get_data(as_text=True)
-    client.post("/acme/hc/en/signin", data={"email": world["user"].email, "password": "correct-horse-battery",
+    client.post("/acme/hc/en/signin", data={"email": world.user.email, "password": "correct-horse-battery",
                                             "csrf_token": csrf_token_from(page)})
     assert _create(client).status_code == 400
     profile = client.get("/acme/hc/en/profile").get_data(as_text=True)
@@ -69,13 +69,13 @@ def test_creating_a_token_needs_the_csrf_token(csrf_app, world, client):
 def test_tokens_are_refused_while_assisting(world, client, login, make_user):
     from portal.brands.models import Membership
 
-    membership = db.session.scalars(select(Membership).where(Membership.user_id == world["agent"].id,
-                                                             Membership.brand_id == world["acme"].id)).one()
+    membership = db.session.scalars(select(Membership).where(Membership.user_id == world.agent.id,
+                                                             Membership.brand_id == world.brand.id)).one()
     membership.can_assist = True
-    world["acme"].settings = {**world["acme"].settings, "assisted_service": True}
+    world.brand.settings = {**world.brand.settings, "assisted_service": True}
     db.session.commit()
-    login(world["acme"], world["agent"])
-    started = client.post("/acme/agent/assist/start", data={"user_id": world["user"].id, "channel": "phone",
+    login(world.brand, world.agent)
+    started = client.post("/acme/agent/assist/start", data={"user_id": world.user.id, "channel": "phone",
                                                             "service": "General request"})
     assert started.status_code == 302, started.get_data(as_text=True)[:500]
     assert db.session.scalars(select(Interaction)).one()

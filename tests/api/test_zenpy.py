@@ -5,15 +5,15 @@ from zenpy.lib.exception import APIException, RecordNotFoundException
 
 
 def test_end_user_creates_comments_and_solves_a_request(world, zenpy_client):
-    acme = world["acme"]
-    zenpy = zenpy_client(acme, world["user"])
+    acme = world.brand
+    zenpy = zenpy_client(acme, world.user)
     created = zenpy.requests.create(Request(
         subject="Printer jams on floor 2", comment=Comment(body="It jams at every page."),
-        ticket_form_id=world["form"].id, custom_fields=[{"id": world["category"].id, "value": "hardware"}]))
+        ticket_form_id=world.general.id, custom_fields=[{"id": world.category.id, "value": "hardware"}]))
     assert created.subject == "Printer jams on floor 2"
     assert created.is_public is True
     assert created.description == "It jams at every page."
-    assert {"id": world["category"].id, "value": "hardware"} in created.custom_fields
+    assert {"id": world.category.id, "value": "hardware"} in created.custom_fields
     assert created.via.channel == "api"
 
     zenpy.requests.update(Request(id=created.id, comment=Comment(body="Still jamming.")))
@@ -25,9 +25,9 @@ def test_end_user_creates_comments_and_solves_a_request(world, zenpy_client):
     assert shown.can_be_solved_by_me is False  # nobody is working on it yet
 
     # An agent takes it; now the requester may mark it solved.
-    agent = zenpy_client(acme, world["agent"])
-    agent.tickets.update(Ticket(id=created.id, assignee_id=world["agent"].id))
-    zenpy = zenpy_client(acme, world["user"])
+    agent = zenpy_client(acme, world.agent)
+    agent.tickets.update(Ticket(id=created.id, assignee_id=world.agent.id))
+    zenpy = zenpy_client(acme, world.user)
     assert zenpy.requests(id=created.id).can_be_solved_by_me is True
     zenpy.requests.update(Request(id=created.id, solved=True))
     solved = zenpy.requests(id=created.id)
@@ -41,9 +41,9 @@ def _status(error) -> int:
 
 
 def test_a_light_agents_request_is_internal_and_not_in_their_list(world, zenpy_client):
-    zenpy = zenpy_client(world["acme"], world["light"])
+    zenpy = zenpy_client(world.brand, world.light)
     created = zenpy.requests.create(Request(subject="Need a second monitor", comment=Comment(body="For desk 4."),
-                                            custom_fields=[{"id": world["category"].id, "value": "hardware"}]))
+                                            custom_fields=[{"id": world.category.id, "value": "hardware"}]))
     assert created.is_public is False
     assert list(zenpy.requests()) == []
     with pytest.raises(RecordNotFoundException):
@@ -53,10 +53,10 @@ def test_a_light_agents_request_is_internal_and_not_in_their_list(world, zenpy_c
 
 
 def test_an_agent_cannot_solve_their_request_and_nothing_is_written(world, zenpy_client):
-    agent = zenpy_client(world["acme"], world["agent"])
+    agent = zenpy_client(world.brand, world.agent)
     created = agent.requests.create(Request(subject="Badge does not open the lab", comment=Comment(body="Lab 3."),
-                                            custom_fields=[{"id": world["category"].id, "value": "software"}]))
-    agent.tickets.update(Ticket(id=created.id, assignee_id=world["agent"].id))
+                                            custom_fields=[{"id": world.category.id, "value": "software"}]))
+    agent.tickets.update(Ticket(id=created.id, assignee_id=world.agent.id))
     with pytest.raises(APIException) as refused:
         agent.requests.update(Request(id=created.id, solved=True, comment=Comment(body="Done, I think.")))
     assert _status(refused.value) == 403
@@ -66,43 +66,43 @@ def test_an_agent_cannot_solve_their_request_and_nothing_is_written(world, zenpy
 
 
 def test_agents_search_users_and_end_users_may_not(world, zenpy_client):
-    agent = zenpy_client(world["acme"], world["agent"])
+    agent = zenpy_client(world.brand, world.agent)
     found = agent.users.search("niels")
     assert [u.email for u in found] == ["niels@example.com"]
     assert not [u for u in agent.users.search("rh@example.com")]  # a member of globex only
-    user = zenpy_client(world["acme"], world["user"])
+    user = zenpy_client(world.brand, world.user)
     with pytest.raises(APIException) as refused:
         list(user.users.search("niels"))
     assert _status(refused.value) == 403
 
 
 def test_another_brands_ids_answer_404(world, zenpy_client):
-    globex_user = zenpy_client(world["globex"], world["user"])
+    globex_user = zenpy_client(world.other_brand, world.user)
     in_globex = globex_user.requests.create(Request(subject="Payslip missing for October",
                                                     comment=Comment(body="October.")))
-    acme_user = zenpy_client(world["acme"], world["user"])
+    acme_user = zenpy_client(world.brand, world.user)
     for fetch in (lambda: acme_user.requests(id=in_globex.id),
                   lambda: list(acme_user.requests.comments(in_globex.id)),
-                  lambda: acme_user.users(id=world["rh"].id),
-                  lambda: acme_user.ticket_forms(id=world["form"].id + 100)):
+                  lambda: acme_user.users(id=world.globex_agent.id),
+                  lambda: acme_user.ticket_forms(id=world.general.id + 100)):
         with pytest.raises(RecordNotFoundException):
             fetch()
-    agent = zenpy_client(world["acme"], world["agent"])
+    agent = zenpy_client(world.brand, world.agent)
     with pytest.raises(RecordNotFoundException):
         agent.tickets(id=in_globex.id)
     with pytest.raises(RecordNotFoundException):
         agent.tickets.update(Ticket(id=in_globex.id, status="open"))
     with pytest.raises(RecordNotFoundException):
-        agent.brands(id=world["globex"].id)
+        agent.brands(id=world.other_brand.id)
 
 
 def test_a_token_authenticates_zenpy(world, zenpy_client):
     from portal.api.tokens import create_token
 
-    _token, secret = create_token(world["user"], "zenpy script")
-    zenpy = zenpy_client(world["acme"], world["user"], token=secret)
+    _token, secret = create_token(world.user, "zenpy script")
+    zenpy = zenpy_client(world.brand, world.user, token=secret)
     assert zenpy.users.me().email == "user@example.com"
-    wrong = zenpy_client(world["acme"], world["user"], token=secret + "x")
+    wrong = zenpy_client(world.brand, world.user, token=secret + "x")
     with pytest.raises(APIException) as refused:
         wrong.users.me()
     assert _status(refused.value) == 401
