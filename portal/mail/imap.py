@@ -26,6 +26,7 @@ from sqlalchemy import select
 from ..brands.models import Brand
 from ..brands.settings import settings_for
 from ..extensions import db
+from ..search.services import indexed_at_the_end
 from .models import IGNORED, REJECTED, InboundMail
 from .receive import DUPLICATE, TEMPORARY, max_bytes, receive
 
@@ -149,7 +150,8 @@ def fetch_mailbox(slug: str, mailbox: Mailbox, stop=None) -> Counts:
         for start in range(0, len(uids), BATCH):
             if stop is not None and stop.is_set():
                 break
-            counts.add(_batch(client, slug, validity, uids[start:start + BATCH]))
+            with indexed_at_the_end():  # the user search index once per batch, not per new sender
+                counts.add(_batch(client, slug, validity, uids[start:start + BATCH]))
         return counts
     except (OSError, imaplib.IMAP4.error, ssl.SSLError) as error:
         raise MailboxError(f"{mailbox.host}:{mailbox.port}: {error}") from None

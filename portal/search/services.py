@@ -8,6 +8,7 @@ dies in between leaves its rows for the next writer, so no update is lost.
 import gc
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
@@ -81,15 +82,36 @@ def _after_flush(session: Session, _flush_context) -> None:
 
 def _after_commit(session: Session) -> None:
     """Inside a web request, the index is brought in step after the request's commit is done
-    (portal.transaction runs `apply_pending`), never inside it; elsewhere (commands, scripts) now."""
+    (portal.transaction runs `apply_pending`), never inside it; inside `indexed_at_the_end()`
+    when it ends; elsewhere (commands, scripts) now."""
     if not session.info.get(_DIRTY):
         return
+    session.info.pop(_DIRTY, None)
     if has_request_context():
         g.search_outbox_pending = True
-        session.info.pop(_DIRTY, None)
-        return
-    session.info.pop(_DIRTY, None)
-    _apply_quietly(rebuild_missing=True)
+    elif getattr(_deferred, "depth", 0):
+        _deferred.pending = True
+    else:
+        _apply_quietly(rebuild_missing=True)
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def indexed_at_the_end():
+    """A command committing many small transactions in a row (`flask mail fetch`: one per message)
+    brings the index in step once, when the block ends, rather than after each commit (a Whoosh
+    commit per new user was most of a new request's cost). The outbox rows wait in the database
+    meanwhile, so nothing is lost if the process dies."""
+    _deferred.depth = getattr(_deferred, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.depth -= 1
+        if not _deferred.depth and getattr(_deferred, "pending", False):
+            _deferred.pending = False
+            _apply_quietly(rebuild_missing=True)
 
 
 def apply_pending() -> None:

@@ -75,6 +75,14 @@ def test_the_corpus_is_fetched_sorted_into_folders_and_never_taken_twice(app, wo
         "I tried the other printer on the floor; it prints fine, so it is this one."]
     assert db.session.scalar(select(func.count(Ticket.id))) == 4
     assert dovecot.folder_counts(SUPPORT) == {"INBOX": 0, "Processed": 8, "Rejected": 3}
+    # The new sender is in the user search index (brought in step once per batch), and the outbox drained.
+    from portal.models import User
+    from portal.search.models import SearchOutbox
+    from portal.search.services import search_users
+
+    andre = db.session.scalar(select(User).where(User.email == "andre@laposte.example"))
+    assert andre.id in [hit.user_id for hit in search_users(world.brand, "andre@laposte.example")]
+    assert db.session.scalar(select(func.count(SearchOutbox.id))) == 0
     keys = db.session.scalars(select(InboundMail.imap_key).order_by(InboundMail.id)).all()
     assert len(keys) == 10 and all(key and ":" in key for key in keys)  # the 11th was the duplicate
     # A second pass finds nothing new; the processed messages stay where they are.
