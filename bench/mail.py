@@ -4,6 +4,12 @@ server on loopback, from a SQLite outbox. Prints messages per second (target >= 
 that every message arrived exactly once.
 
     python -m bench mail [--messages 10000] [--workers 2] [--batch 50]
+    python -m bench mail --inbound [--messages 1000]
+
+`--inbound` measures incoming mail instead (issue 16, `run_inbound` below): N messages, half
+replies to existing requests and half new requests from unknown senders, through `receive`
+in-process (ms per message, p50/p95, and the total) and through `fetch` from a real dovecot on
+loopback (messages per second).
 
 The rate is counted from the first message the server accepts to the last (the workers' start-up,
 about a second of imports, is printed apart). Never part of `make test`.
@@ -144,7 +150,10 @@ def main(argv=None) -> int:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=50, help="messages claimed at once (GUICHET_MAIL_BATCH_SIZE)")
+    parser.add_argument("--inbound", action="store_true", help="measure incoming mail (receive and fetch) instead")
     args = parser.parse_args(argv)
+    if args.inbound:
+        return main_inbound(1000 if args.messages == 10_000 else args.messages)
     result = run(args.messages, args.workers, args.batch)
     for line in result["workers_output"]:
         print(f"  worker: {line}")
@@ -164,6 +173,124 @@ def main(argv=None) -> int:
         json.dump({**result, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, handle, indent=1)
     print(f"(saved {path})")
     return 0 if not result["missing"] and not result["duplicates"] else 1
+
+
+# --- incoming mail (issue 16) ---------------------------------------------------------------------
+def _inbound_app(work: str, name: str):
+    """An app on a fresh SQLite file with one brand, a form, and N/2 requests to reply to."""
+    from portal import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{os.path.join(work, name)}.sqlite3",
+                       "SECRET_KEY": SECRET_KEY, "MAIL_DROP_DIR": None, "SMTP_URL": "smtp://127.0.0.1:9",
+                       "SEARCH_INDEX_DIR": os.path.join(work, f"{name}-index"),
+                       "MAIL_INBOUND_PER_SENDER_PER_HOUR": 10**6})
+
+
+def _seed_inbound(count: int) -> list[bytes]:
+    """The brand, its requesters and their open requests; returns the `count` messages: replies
+    (with the quoted notification, as mail clients send them) and new requests, alternating."""
+    from email.message import EmailMessage
+
+    from portal.extensions import db
+    from portal.models import Brand, Comment, Membership, Ticket, TicketForm, User
+
+    db.create_all()
+    brand = Brand(slug="bench", name="Bench Support", settings={"mail_from_address": "support@bench.example"})
+    db.session.add(brand)
+    db.session.flush()
+    form = TicketForm(brand_id=brand.id, name="General request")
+    db.session.add(form)
+    people = [User(email=f"person{n}@example.com", username=f"person{n}", name=f"Person {n}") for n in range(count // 2)]
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.add_all(Membership(user_id=p.id, brand_id=brand.id, role="end_user") for p in people)
+    tickets = [Ticket(brand_id=brand.id, form_id=form.id, subject=f"Request {n}", status="pending",
+                      requester_id=p.id, submitter_id=p.id) for n, p in enumerate(people)]
+    db.session.add_all(tickets)
+    db.session.flush()
+    db.session.add_all(Comment(ticket_id=t.id, author_id=t.requester_id, body="It is broken.") for t in tickets)
+    db.session.commit()
+    messages = []
+    for n in range(count):
+        mail = EmailMessage()
+        if n % 2 == 0:
+            ticket = tickets[n // 2]
+            mail["From"], mail["To"] = f"Person <person{n // 2}@example.com>", f"support+{ticket.reply_token}@bench.example"
+            mail["Subject"] = f"Re: [#{ticket.id}] New reply: Request {n // 2}"
+            mail.set_content("Thanks, that helped.\n\nOn Tue, 1 Dec 2026 at 10:00, Bench Support wrote:\n"
+                             + "> Please restart it and tell us.\n" * 20)
+        else:
+            mail["From"], mail["To"] = f"Newcomer {n} <new{n}@example.org>", "support@bench.example"
+            mail["Subject"] = f"Laptop {n} does not start"
+            mail.set_content("Hello,\n\nMy laptop does not start since this morning.\n\nRegards,\nNewcomer\n")
+        mail["Message-ID"] = f"<bench-{n}-{secrets.token_hex(4)}@example.org>"
+        messages.append(bytes(mail))
+    return messages
+
+
+def run_inbound(count: int) -> dict:
+    from sqlalchemy import func, select
+
+    from portal.extensions import db
+    from portal.mail.imap import fetch_all
+    from portal.mail.models import InboundMail
+    from portal.mail.receive import receive
+    from portal.models import Brand
+    from tests.mail.imap_server import PASSWORD, Dovecot
+
+    work = tempfile.mkdtemp(prefix="guichet-bench-inbound-")
+    try:
+        app = _inbound_app(work, "receive")
+        with app.app_context():
+            messages = _seed_inbound(count)
+            timings = []
+            started = time.perf_counter()
+            for raw in messages:
+                begun = time.perf_counter()
+                receive(raw)
+                timings.append((time.perf_counter() - begun) * 1000)
+            total = time.perf_counter() - started
+            kinds = dict(db.session.execute(select(InboundMail.reason, func.count()).group_by(InboundMail.reason)).all())
+        timings.sort()
+        app = _inbound_app(work, "fetch")
+        with Dovecot(["support@bench.example"]) as server, app.app_context():
+            messages = _seed_inbound(count)
+            server.deliver("support@bench.example", *messages)
+            brand = db.session.scalar(select(Brand))
+            brand.settings = {**brand.settings, "mail_imap_url": server.url("support@bench.example")}
+            db.session.commit()
+            os.environ["GUICHET_IMAP_PASSWORD_BENCH"] = PASSWORD
+            app.config["IMAP_CA_FILE"] = server.ca_file
+            begun = time.perf_counter()
+            results = fetch_all()
+            fetch_seconds = time.perf_counter() - begun
+            folders = server.folder_counts("support@bench.example")
+        return {"messages": count, "receive_kinds": kinds, "receive_total_seconds": round(total, 2),
+                "receive_p50_ms": round(timings[len(timings) // 2], 2),
+                "receive_p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+                "receive_mean_ms": round(sum(timings) / len(timings), 2),
+                "fetch_result": str(results.get("bench")), "fetch_seconds": round(fetch_seconds, 2),
+                "fetch_per_second": round(count / fetch_seconds, 1), "fetch_folders": folders,
+                "load_average": os.getloadavg()[0]}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main_inbound(count: int) -> int:
+    result = run_inbound(count)
+    print(f"incoming mail: {result['messages']:,} messages (half replies, half new requests from unknown senders)")
+    print(f"  receive (in-process, one transaction each): p50 {result['receive_p50_ms']} ms, "
+          f"p95 {result['receive_p95_ms']} ms, mean {result['receive_mean_ms']} ms, "
+          f"total {result['receive_total_seconds']} s; outcomes {result['receive_kinds']}")
+    print(f"  fetch from dovecot (IMAPS, loopback): {result['fetch_per_second']} messages/s "
+          f"({result['fetch_seconds']} s: {result['fetch_result']}; folders {result['fetch_folders']})")
+    print(f"  load average {result['load_average']:.1f} on {os.cpu_count()} cores")
+    os.makedirs(OUT_DIR, exist_ok=True)
+    path = os.path.join(OUT_DIR, "results-mail-inbound.json")
+    with open(path, "w") as handle:
+        json.dump({**result, "at": datetime.now(timezone.utc).isoformat(timespec="seconds")}, handle, indent=1)
+    print(f"(saved {path})")
+    return 0
 
 
 if __name__ == "__main__":
