@@ -143,7 +143,7 @@ class World(SimpleNamespace):
               (agent only, required to solve), device, serial, notes (textarea), tags (multiselect),
               consent (checkbox), when (date), count (number)
     forms     general (end users, Support), incident (agents only), security_report (Security; the
-              serial shows to end users only for a laptop); other_brand has "Demande"
+              serial shows to end users only for a laptop); other_brand has demande
     """
 
     def make_ticket(self, requester=None, *, brand=None, status="open", group="support", assignee=None,
@@ -226,7 +226,7 @@ def make_world(app, make_brand, make_user, make_group):
         if other:
             person("globex_agent", "rh", "Remi RH", None, "agent")
             w.paie = make_group(other, "Paie", members=[w.globex_agent])
-            _form(other, "Demande")
+            w.demande = _form(other, "Demande")
 
         w.category = _field(brand, "Category", "dropdown", options=["hardware", "software", "access"],
                             required_in_portal=True)

@@ -3,19 +3,13 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
-from portal.tickets.models import Comment, Ticket, TicketEvent, TicketForm
-
-from .conftest import SERVICE
-
-
-def general_form(world):
-    return db.session.scalar(select(TicketForm).where(TicketForm.brand_id == world.acme.id,
-                                                      TicketForm.name == SERVICE))
+from portal.tickets.models import Comment, Ticket, TicketEvent
 
 
 def submit(client, world, subject="Printer jams"):
-    return client.post(f"/acme/hc/en/requests/new?ticket_form_id={general_form(world).id}",
-                       data={"subject": subject, "description": "It jams on floor 2."})
+    return client.post(f"/acme/hc/en/requests/new?ticket_form_id={world.general.id}",
+                       data={"subject": subject, "description": "It jams on floor 2.",
+                             f"field_{world.category.id}": "hardware"})
 
 
 def test_request_and_comment_are_the_users_with_assisted_by_and_channel(client, world, assisting):
@@ -36,9 +30,9 @@ def test_request_and_comment_are_the_users_with_assisted_by_and_channel(client, 
 
 
 def test_my_activities_are_the_users(client, world, assisting):
-    db.session.add(Ticket(brand_id=world.acme.id, subject="Haru's own request", requester_id=world.user.id,
+    db.session.add(Ticket(brand_id=world.brand.id, subject="Haru's own request", requester_id=world.user.id,
                           submitter_id=world.user.id, status="open"))
-    db.session.add(Ticket(brand_id=world.acme.id, subject="Sarah's own request", requester_id=world.agent.id,
+    db.session.add(Ticket(brand_id=world.brand.id, subject="Sarah's own request", requester_id=world.agent.id,
                           submitter_id=world.agent.id, status="open"))
     db.session.commit()
     page = client.get("/acme/hc/en/requests").get_data(as_text=True)
@@ -47,8 +41,8 @@ def test_my_activities_are_the_users(client, world, assisting):
 
 
 def test_agent_marks_the_users_request_solved_but_cannot_rate(client, world, assisting):
-    ticket = Ticket(brand_id=world.acme.id, subject="VPN drops", requester_id=world.user.id,
-                    submitter_id=world.user.id, status="open", assignee_id=world.plain_agent.id)
+    ticket = Ticket(brand_id=world.brand.id, subject="VPN drops", requester_id=world.user.id,
+                    submitter_id=world.user.id, status="open", assignee_id=world.agent2.id)
     db.session.add(ticket)
     db.session.commit()
     assert client.post(f"/acme/hc/en/requests/{ticket.id}/solve").status_code == 302
@@ -79,7 +73,7 @@ def test_after_ending_the_help_centre_is_the_agents_again(client, world, assisti
 
 
 def test_brand_switch_is_hidden_while_assisting(client, world, login, start):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     assert ">Brands<" in client.get("/acme/hc/en/").get_data(as_text=True)
     start(world.user)
     assert ">Brands<" not in client.get("/acme/hc/en/").get_data(as_text=True)
@@ -88,9 +82,8 @@ def test_brand_switch_is_hidden_while_assisting(client, world, login, start):
 def test_in_another_brand_the_agent_is_themself(client, world, assisting):
     page = client.get("/globex/hc/en/").get_data(as_text=True)
     assert "This assist belongs to Acme IT" in page
-    demande = db.session.scalar(select(TicketForm).where(TicketForm.brand_id == world.globex.id))
-    response = client.post(f"/globex/hc/en/requests/new?ticket_form_id={demande.id}",
+    response = client.post(f"/globex/hc/en/requests/new?ticket_form_id={world.demande.id}",
                            data={"subject": "Congés", "description": "Combien ?"})
     assert response.status_code == 302
-    ticket = db.session.scalar(select(Ticket).where(Ticket.brand_id == world.globex.id))
+    ticket = db.session.scalar(select(Ticket).where(Ticket.brand_id == world.other_brand.id))
     assert (ticket.requester_id, ticket.assisted_by_id, ticket.channel) == (world.agent.id, None, "web")

@@ -18,17 +18,17 @@ def _rows(response):
 
 
 def test_a_formula_name_goes_out_as_text(client, world, make_user, login):
-    agent = make_user(name=FORMULA, roles={world.acme: ("agent", {"can_assist": True})})
-    db.session.add(TicketForm(brand_id=world.acme.id, name="@SUM(1+1)", end_user_visible=True, position=3))
+    agent = make_user(name=FORMULA, roles={world.brand: ("agent", {"can_assist": True})})
+    db.session.add(TicketForm(brand_id=world.brand.id, name="@SUM(1+1)", end_user_visible=True, position=3))
     db.session.commit()
-    login(world.acme, agent)
+    login(world.brand, agent)
     for service, minutes in ((SERVICE, "12"), ("@SUM(1+1)", "4")):
         response = client.post("/acme/agent/interactions/new", data={
             "email": "user@example.com", "channel": "phone", "service": service, "minutes": minutes,
             "outcome": "resolved"})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     client.get("/acme/hc/en/signout")
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     response = client.get("/acme/agent/dashboards.csv?days=7")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = _rows(response)

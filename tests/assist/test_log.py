@@ -42,7 +42,7 @@ def test_end_page_shows_the_form(client, world, assisting):
 
 
 def test_manual_entry_of_twelve_minutes(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     assert log(client).status_code == 302
     entry = db.session.scalar(select(Interaction))
     assert (entry.manual, entry.seconds_spent, entry.user_id, entry.outcome) == (True, 720, world.user.id, "resolved")
@@ -62,7 +62,7 @@ def test_manual_entry_of_twelve_minutes(client, world, login):
     ({"email": "agent@example.com"}, "cannot assist yourself"),
 ])
 def test_manual_entry_bad_input_is_422_and_writes_nothing(client, world, login, overrides, message):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     response = log(client, **overrides)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -70,7 +70,7 @@ def test_manual_entry_bad_input_is_422_and_writes_nothing(client, world, login, 
 
 
 def test_edit_own_entry_within_24_hours_is_audited(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     log(client)
     entry = db.session.scalar(select(Interaction))
     response = client.post(f"/acme/agent/interactions/{entry.id}/edit", data={
@@ -83,7 +83,7 @@ def test_edit_own_entry_within_24_hours_is_audited(client, world, login):
 
 
 def test_edit_refuses_bad_minutes_and_old_entries(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     log(client)
     entry = db.session.scalar(select(Interaction))
     edit_link = f'href="/acme/agent/interactions/{entry.id}/edit"'
@@ -102,23 +102,23 @@ def test_edit_refuses_bad_minutes_and_old_entries(client, world, login):
 
 
 def test_entries_of_another_agent_or_brand_are_404(app, client, world, login, make_user, make_brand):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     log(client)
     entry = db.session.scalar(select(Interaction))
-    other = make_user(roles={world.acme: ("agent", {"can_assist": True})})
+    other = make_user(roles={world.brand: ("agent", {"can_assist": True})})
     from tests.conftest import signin
 
     second = app.test_client()
-    signin(second, world.acme, other)
+    signin(second, world.brand, other)
     assert second.get(f"/acme/agent/interactions/{entry.id}/edit").status_code == 404
     assert second.post(f"/acme/agent/interactions/{entry.id}/edit", data={
         "channel": "email", "service": SERVICE, "minutes": "5", "outcome": "resolved"}).status_code == 404
-    world.globex.settings = {"assisted_service": True}
+    world.other_brand.settings = {"assisted_service": True}
     db.session.commit()
     from portal.brands.models import Membership
 
-    db.session.get(Membership, world.agent.membership_in(world.globex).id).role = "agent"
-    db.session.get(Membership, world.agent.membership_in(world.globex).id).can_assist = True
+    db.session.get(Membership, world.agent.membership_in(world.other_brand).id).role = "agent"
+    db.session.get(Membership, world.agent.membership_in(world.other_brand).id).can_assist = True
     db.session.commit()
     assert client.get(f"/globex/agent/interactions/{entry.id}/edit").status_code == 404
 
@@ -136,12 +136,12 @@ def test_timed_out_entry_gets_its_outcome_afterwards(client, world, assisting):
 
 
 def test_admin_sees_every_agents_entries(client, world, login, app):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     log(client)
     from tests.conftest import signin
 
     admin = app.test_client()
-    signin(admin, world.acme, world.admin)
+    signin(admin, world.brand, world.admin)
     page = admin.get("/acme/agent/interactions").get_data(as_text=True)
     assert "Sarah Agent" in page and "Haru Tanaka" in page
 
@@ -151,7 +151,7 @@ def test_an_agent_who_lost_the_capability_can_still_end_their_assist(client, wor
     from portal.brands.models import Membership
 
     membership = db.session.scalar(db.select(Membership).where(Membership.user_id == world.agent.id,
-                                                               Membership.brand_id == world.acme.id))
+                                                               Membership.brand_id == world.brand.id))
     membership.can_assist = False
     db.session.commit()
     response = client.post("/acme/agent/assist/end", data={"interaction_id": assisting.id, "outcome": "resolved"})

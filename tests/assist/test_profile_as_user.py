@@ -31,7 +31,7 @@ def test_profile_edit_while_assisting_is_the_users_and_audited_with_both(client,
 
 
 def test_profile_without_assisting_is_ones_own(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     page = client.get(PROFILE).get_data(as_text=True)
     assert "agent@example.com" in page and "Active sessions" in page
     assert client.post(PROFILE, data=_profile_form(world.agent, phone="+33 1 23 45 67 89")).status_code == 302

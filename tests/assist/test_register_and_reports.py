@@ -25,15 +25,15 @@ def _invited_page(response, client):
 
 
 def test_register_a_new_person_invites_them_and_assisting_waits(client, world, login, tmp_path):
-    world.acme.settings = {**world.acme.settings, "self_registration": False}
+    world.brand.settings = {**world.brand.settings, "self_registration": False}
     db.session.commit()
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     page = _invited_page(register(client), client)
     assert "An invitation was sent to ada@example.com" in page
     ada = db.session.scalar(select(User).where(User.email == "ada@example.com"))
     # An account holding only the e-mail (what the agent typed waits on the invitation), and no
     # member until Ada accepts.
-    assert ada.role_in(world.acme) is None and ada.password_hash is None and ada.phone is None
+    assert ada.role_in(world.brand) is None and ada.password_hash is None and ada.phone is None
     assert ada.name == "ada"
     mail = db.session.scalar(select(MailOutbox))
     assert mail.to_email == "ada@example.com" and mail.kind == "invitation"
@@ -50,10 +50,10 @@ def test_register_needs_the_capability(client, world, login, app):
     from tests.conftest import signin
 
     other = app.test_client()
-    signin(other, world.acme, world.assisting_admin)  # can_assist without can_register_users
+    signin(other, world.brand, world.assisting_admin)  # can_assist without can_register_users
     register_link = 'href="/acme/agent/assist/register"'
     assert register_link not in other.get("/acme/agent/assist").get_data(as_text=True)  # the panel asks the policy
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     assert register_link in client.get("/acme/agent/assist").get_data(as_text=True)
     assert other.get("/acme/agent/assist/register").status_code == 404
     assert other.post("/acme/agent/assist/register", data={"name": "X", "email": "x@example.com"}).status_code == 404
@@ -61,7 +61,7 @@ def test_register_needs_the_capability(client, world, login, app):
 
 
 def test_register_bad_input_writes_nothing(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     for overrides in ({"email": "not-an-address"}, {"email": ""}):
         response = register(client, **overrides)
         assert response.status_code == 422
@@ -70,7 +70,7 @@ def test_register_bad_input_writes_nothing(client, world, login):
 
 
 def test_existing_member_is_offered_to_assist(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     response = register(client, email="user@example.com", name="Someone")
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -81,7 +81,7 @@ def test_existing_member_is_offered_to_assist(client, world, login):
 
 def test_another_brands_person_is_invited_exactly_like_a_new_one(client, world, login):
     """The agent cannot tell marie@ (globex) from a new e-mail, nor read or assist her."""
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     marie_page = _invited_page(register(client, email="marie@example.com", name="M"), client)
     new_page = _invited_page(register(client, email="nobody-yet@example.com", name="M"), client)
     def neutral(page, email):  # the form's CSRF token carries a timestamp: not part of the answer
@@ -89,7 +89,7 @@ def test_another_brands_person_is_invited_exactly_like_a_new_one(client, world, 
 
     assert neutral(marie_page, "marie@example.com") == neutral(new_page, "nobody-yet@example.com")
     db.session.refresh(world.outsider)
-    assert world.outsider.role_in(world.acme) is None and world.outsider.name == "Marie Curie"
+    assert world.outsider.role_in(world.brand) is None and world.outsider.name == "Marie Curie"
     assert client.get(f"/acme/agent/users/{world.outsider.id}").status_code == 404
     assert client.get(f"/acme/agent/assist/start?user_id={world.outsider.id}").status_code == 404
     assert "Marie Curie" not in client.get("/acme/agent/users?q=marie").get_data(as_text=True)
@@ -98,15 +98,15 @@ def test_another_brands_person_is_invited_exactly_like_a_new_one(client, world, 
 
 def test_customer_360(client, world, login):
     db.session.add_all([
-        Ticket(brand_id=world.acme.id, subject="Printer jams", requester_id=world.user.id,
+        Ticket(brand_id=world.brand.id, subject="Printer jams", requester_id=world.user.id,
                submitter_id=world.user.id, status="open"),
-        Ticket(brand_id=world.acme.id, subject="VPN drops", requester_id=world.user.id,
+        Ticket(brand_id=world.brand.id, subject="VPN drops", requester_id=world.user.id,
                submitter_id=world.user.id, status="solved", rating="good", rating_comment="Quick"),
-        Ticket(brand_id=world.globex.id, subject="Payslip missing", requester_id=world.user.id,
+        Ticket(brand_id=world.other_brand.id, subject="Payslip missing", requester_id=world.user.id,
                submitter_id=world.user.id, status="open"),
     ])
     db.session.commit()
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     client.post("/acme/agent/interactions/new", data={"email": "user@example.com", "channel": "phone",
                                                        "service": SERVICE, "minutes": "12", "outcome": "resolved"})
     page = client.get(f"/acme/agent/users/{world.user.id}").get_data(as_text=True)
@@ -117,7 +117,7 @@ def test_customer_360(client, world, login):
 
 
 def test_dashboards_count_the_logged_minutes_in_both_languages(client, world, login, start):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     client.post("/acme/agent/interactions/new", data={"email": "user@example.com", "channel": "phone",
                                                        "service": SERVICE, "minutes": "12", "outcome": "resolved"})
     client.post("/acme/agent/interactions/new", data={"email": "niels@example.com", "channel": "chat",
@@ -138,7 +138,7 @@ def test_dashboards_count_the_logged_minutes_in_both_languages(client, world, lo
 
 
 def test_dashboard_periods_exclude_older_entries(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     client.post("/acme/agent/interactions/new", data={"email": "user@example.com", "channel": "phone",
                                                        "service": SERVICE, "minutes": "12", "outcome": "resolved"})
     from datetime import timedelta

@@ -69,7 +69,7 @@ def test_polling_after_the_timeout_ends_it_too(client, world, assisting):
 
 
 def test_short_timeout_from_the_brand_setting(client, world, assisting):
-    world.acme.settings = {**world.acme.settings, "assist_idle_timeout_minutes": 2}
+    world.brand.settings = {**world.brand.settings, "assist_idle_timeout_minutes": 2}
     db.session.commit()
     set_clock(assisting, last_activity_at=3)
     assert client.get("/acme/agent/assist/state").get_json() == {"active": False}
@@ -95,7 +95,7 @@ def test_pause_suspends_acting_as_and_the_idle_clock(client, world, assisting):
 
 
 def test_state_endpoint_without_an_assist(client, world, login):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     assert client.get("/acme/agent/assist/state").get_json() == {"active": False}
 
 
@@ -104,6 +104,6 @@ def test_interactions_of_the_session_survive_other_sessions(app, world, assistin
     from tests.conftest import signin
 
     second = app.test_client()
-    signin(second, world.acme, world.agent)
+    signin(second, world.brand, world.agent)
     assert "Assisting Haru Tanaka" not in second.get("/acme/hc/en/").get_data(as_text=True)
     assert db.session.get(Interaction, assisting.id).is_active

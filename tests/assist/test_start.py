@@ -15,7 +15,7 @@ def count_interactions():
 
 
 def test_start_creates_the_interaction_and_rotates_the_session(client, world, login, start):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     before = db.session.scalar(select(UserSession.key).where(UserSession.user_id == world.agent.id))
     old_cookie = client.get_cookie("session").value
     response = start(world.user, next="/acme/hc/en/requests")
@@ -35,7 +35,7 @@ def test_start_creates_the_interaction_and_rotates_the_session(client, world, lo
 
 
 @pytest.mark.parametrize("target, status, message", [
-    ("plain_agent", 403, "cannot be assisted"),
+    ("agent2", 403, "cannot be assisted"),
     ("admin", 403, "cannot be assisted"),
     ("light", 403, "cannot be assisted"),
     ("inactive", 403, "deactivated"),
@@ -43,7 +43,7 @@ def test_start_creates_the_interaction_and_rotates_the_session(client, world, lo
     ("outsider", 404, ""),
 ])
 def test_refusals_write_nothing(client, world, login, start, target, status, message):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     response = start(getattr(world, target))
     assert response.status_code == status
     assert message in response.get_data(as_text=True)
@@ -53,7 +53,7 @@ def test_refusals_write_nothing(client, world, login, start, target, status, mes
 @pytest.mark.parametrize("field, value", [("channel", "carrier-pigeon"), ("service", "Incident"),
                                           ("channel", ""), ("service", "Demande")])
 def test_tampered_channel_or_service_is_422(client, world, login, start, field, value):
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     response = start(world.user, **{field: value})
     assert response.status_code == 422
     assert "from the list" in response.get_data(as_text=True)
@@ -61,20 +61,20 @@ def test_tampered_channel_or_service_is_422(client, world, login, start, field, 
 
 
 def test_brand_lists_limit_channels_and_services(client, world, login, start):
-    world.acme.settings = {**world.acme.settings, "assist_channels": ["chat"], "assist_services": ["Billing"]}
+    world.brand.settings = {**world.brand.settings, "assist_channels": ["chat"], "assist_services": ["Billing"]}
     db.session.commit()
-    login(world.acme, world.agent)
+    login(world.brand, world.agent)
     assert start(world.user, channel="phone", service="Billing").status_code == 422
     assert start(world.user, channel="chat", service=SERVICE).status_code == 422
     assert start(world.user, channel="chat", service="Billing").status_code == 302
 
 
 def test_second_assist_asks_first_then_ends_the_first_as_switched(client, world, login, start, assisting):
-    response = start(world.niels)
+    response = start(world.other)
     assert response.status_code == 409
     assert "already assisting Haru Tanaka" in response.get_data(as_text=True)
     assert count_interactions() == 1
-    assert start(world.niels, switch="1").status_code == 302
+    assert start(world.other, switch="1").status_code == 302
     db.session.refresh(assisting)
     assert assisting.end_reason == "switched" and assisting.ended_at is not None
     assert "Assisting Niels Bohr" in client.get("/acme/hc/en/").get_data(as_text=True)
@@ -84,16 +84,16 @@ def test_one_assist_per_agent_across_browsers(app, world, login, start, assistin
     from tests.conftest import signin
 
     second = app.test_client()
-    signin(second, world.acme, world.agent)
+    signin(second, world.brand, world.agent)
     response = second.post("/acme/agent/assist/start", data={
-        "user_id": world.niels.id, "channel": "phone", "service": SERVICE})
+        "user_id": world.other.id, "channel": "phone", "service": SERVICE})
     assert response.status_code == 409
 
 
 def test_forged_posts_without_csrf_are_refused(client, world, assisting, csrf_app):
     for path in ("assist/start", "assist/pause", "assist/end", "interactions/new"):
         response = client.post(f"/acme/agent/{path}", data={
-            "user_id": world.niels.id, "channel": "phone", "service": SERVICE,
+            "user_id": world.other.id, "channel": "phone", "service": SERVICE,
             "interaction_id": assisting.id, "outcome": "resolved", "minutes": 5})
         assert response.status_code == 400
         assert "The form expired" in response.get_data(as_text=True)
@@ -113,11 +113,11 @@ def test_start_with_the_csrf_token_works(csrf_app, client, world, login):
 
 
 def test_another_agents_interaction_is_404(app, client, world, login, start, make_user, assisting):
-    other = make_user(roles={world.acme: ("agent", {"can_assist": True})})
+    other = make_user(roles={world.brand: ("agent", {"can_assist": True})})
     second = app.test_client()
     from tests.conftest import signin
 
-    signin(second, world.acme, other)
+    signin(second, world.brand, other)
     for path in ("assist/pause", "assist/resume", "assist/end"):
         response = second.post(f"/acme/agent/{path}", data={"interaction_id": assisting.id, "outcome": "resolved"})
         assert response.status_code == 404
