@@ -30,6 +30,8 @@ _TICKET_NUMBER = re.compile(r"\[#(\d{1,9})\]")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fwd?|tr|aw|wg|réf|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 # Apple's French mobile signature, which the library (1.36) misses: "Envoyé de mon iPhone".
 _MOBILE_SIGNATURE = re.compile(r"\n\s*Envoy[ée] de mon \w+(\s\w+)?\s*$", re.IGNORECASE)
+# A request's secret reply token in an address ("support+<token>@…", portal/mail/notifications.py).
+_REPLY_TOKEN = re.compile(r"\+[a-z2-7]{32}@", re.IGNORECASE)
 _AUTOMATIC_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
 
 
@@ -80,6 +82,12 @@ def parse(raw: bytes) -> ParsedMail:
                                       + _ids(_header(message, "References"))[::-1]))[:50],
         text=new_part(text), full_text=text.strip(), automatic=automatic_reason(message, sender),
         attachments=_attachments(message))
+
+
+def mask_reply_tokens(text: str) -> str:
+    """Text shown to people without the reply tokens of the addresses in it: a token is never shown
+    on a page (DESIGN §13), and a reply's headers and quotes carry its request's."""
+    return _REPLY_TOKEN.sub("+…@", text)
 
 
 def _digest_id(raw: bytes) -> str:

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from .inbound import mask_reply_tokens
 from .models import IGNORED, REJECTED, InboundMail
 
 PER_PAGE = 100
@@ -53,8 +54,9 @@ def outcome_label(outcome: str):
 
 
 def original_response(raw: bytes, name: str) -> Response:
-    """The message's source as text (undecodable bytes shown as U+FFFD), never as HTML."""
-    response = Response(raw.decode("utf-8", "replace"), mimetype="text/plain")
+    """The message's source as text (undecodable bytes shown as U+FFFD), never as HTML, without
+    the reply tokens of its addresses."""
+    response = Response(mask_reply_tokens(raw.decode("utf-8", "replace")), mimetype="text/plain")
     response.headers["Content-Disposition"] = f'inline; filename="{name}.eml.txt"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -44,7 +44,7 @@ from ..models_base import utcnow
 from ..service_error import ServiceError
 from ..tickets import services as tickets
 from ..tickets.models import Comment, Ticket, TicketForm
-from .inbound import ParsedMail, parse
+from .inbound import ParsedMail, mask_reply_tokens, parse
 from .models import ACCEPTED, IGNORED, REJECTED, InboundMail, MailOutbox
 
 log = logging.getLogger(__name__)
@@ -328,7 +328,7 @@ def _subject(parsed: ParsedMail) -> str:
 def _body(parsed: ParsedMail, brand) -> str:
     """The new text, with the attachments named (they are not kept until attachments land),
     written in the brand's language; too long, it is cut (the original is kept)."""
-    body = parsed.text or parsed.full_text
+    body = mask_reply_tokens(parsed.text or parsed.full_text)
     with force_locale(settings_for(brand).default_locale):
         notes = []
         if parsed.attachments:

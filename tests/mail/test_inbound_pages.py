@@ -82,6 +82,9 @@ def test_agents_who_see_the_comment_open_its_original(app, world):
     assert original.status_code == 200 and original.mimetype == "text/plain"
     assert original.headers["X-Content-Type-Options"] == "nosniff"
     assert "Thread-Topic:" in original.get_data(as_text=True)
+    # The request's reply token (in the To: address) is never shown (DESIGN §13).
+    assert ticket.reply_token not in original.get_data(as_text=True)
+    assert "To: Acme IT <support+…@acme.example>" in original.get_data(as_text=True)
     for outsider in (world.user, world.other):  # end users never reach the workspace's originals
         assert client_for(app, world.brand, outsider).get(f"/acme/agent/comments/{comment.id}/original").status_code in (403, 404)
     # A comment written on the web has no original.
