@@ -104,7 +104,7 @@ def receive_command(brand_slug):
     """Receive one message on standard input (an MTA's pipe transport or an MDA). Exit codes
     (sysexits): 0 taken (or ignored: automatic mail, already seen), 65 rejected (no sender, no text,
     too large), 67 rejected (no brand for the address, sender unknown in a restricted brand),
-    75 try again later (database locked)."""
+    75 try again later (database locked, or an unknown --brand: the server keeps the message)."""
     import sys
 
     from .receive import EX_TEMPFAIL, max_bytes, receive
