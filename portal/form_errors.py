@@ -13,7 +13,10 @@ def error_list(*sources) -> list[tuple[str | None, str]]:
         for pair in _pairs(source):
             if pair[1] and pair not in pairs:
                 pairs.append(pair)
-    return pairs
+    # A refusal's message often repeats its first field's (a ServiceError with field_errors): the
+    # summary lists it once, as the link.
+    linked = {message for target, message in pairs if target}
+    return [(target, message) for target, message in pairs if target or message not in linked]
 
 
 def _pairs(source) -> Iterable[tuple[str | None, str]]:

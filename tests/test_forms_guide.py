@@ -129,3 +129,22 @@ def test_a_comment_refused_on_a_request(client, world, login, make_ticket):
 ])
 def test_error_list(sources, pairs):
     assert error_list(*sources) == pairs
+
+
+def test_the_workspace_new_ticket_form_guides_to_the_requester(client, world, login):
+    login(world.brand, world.agent)
+    response = client.post("/acme/agent/tickets/new", data={
+        "requester_email": "not an address", "channel": "phone", "subject": "Printer", "body": "Jammed"})
+    assert response.status_code == 422
+    page = assert_guides(response.get_data(as_text=True), "requester-email")
+    assert page.summary_links == ["#requester-email"]  # the refusal's message is not said twice
+    assert page.by_id["subject"][1]["value"] == "Printer"
+
+
+def test_an_admin_form_refused_guides_to_its_field(client, world, login):
+    login(world.brand, world.admin)
+    response = client.post("/acme/admin/fields", data={"title": "", "field_type": "text", "options": "a\nb",
+                                                       "portal_access": "editable"})
+    assert response.status_code == 422
+    page = assert_guides(response.get_data(as_text=True), "title")
+    assert page.by_id["options"][0] == "textarea"
