@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from ..brands.models import Brand
 from ..brands.settings import settings_for
@@ -98,6 +99,10 @@ def fetch_all(stop=None) -> dict[str, Counts | str]:
         except MailboxError as error:
             log.warning("mailbox of %s not read: %s", slug, error)
             results[slug] = str(error)
+        except DBAPIError as error:  # locked or gone for a moment: the messages wait in the mailbox
+            db.session.rollback()
+            log.warning("mailbox of %s not read: database %s", slug, type(error.orig).__name__)
+            results[slug] = f"database unavailable ({type(error.orig).__name__}), messages left for later"
     return results
 
 

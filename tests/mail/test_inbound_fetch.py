@@ -183,3 +183,20 @@ def test_the_commands_as_the_mail_server_and_systemd_run_them(app, world, doveco
     assert "acme: 1 processed" in out and "Mail fetch stopped." in out
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Ticket.id))) == 2
+
+
+def test_a_locked_database_between_messages_leaves_them_in_the_mailbox(app, world, dovecot, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from portal.mail import imap
+
+    def locked(*_args):
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("database is locked"))
+
+    dovecot.deliver(SUPPORT, corpus("html_only.eml"))
+    monkeypatch.setattr(imap, "_batch", locked)
+    result = fetch(app)
+    assert result.exit_code == 1 and "acme: database unavailable (OperationalError)" in result.output
+    assert dovecot.folder_counts(SUPPORT)["INBOX"] == 1
