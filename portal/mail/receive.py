@@ -99,9 +99,9 @@ def receive(raw: bytes, *, brand_slug: str | None = None, imap_key: str | None =
         outcome = _receive(raw, brand_slug, imap_key, size or len(raw))
         db.session.commit()
         return outcome
-    except IntegrityError:  # the same message, committed meanwhile by another process
+    except IntegrityError:  # another process committed meanwhile: this message, or its new sender
         db.session.rollback()
-        return Outcome(DUPLICATE, "duplicate")
+        return _after_race(raw)
     except DBAPIError as error:  # locked, gone, out of space: try later
         db.session.rollback()
         log.warning("incoming mail not taken now: %s", type(error.orig).__name__)
@@ -115,6 +115,16 @@ def receive(raw: bytes, *, brand_slug: str | None = None, imap_key: str | None =
         db.session.rollback()
         log.exception("incoming mail failed")
         return Outcome(TEMPORARY, "error", EX_TEMPFAIL)
+
+
+def _after_race(raw: bytes) -> Outcome:
+    """The same message taken by another process is a duplicate; anything else (two first messages
+    of one unknown sender at once) is tried again, when the other's writes are there to see."""
+    message_id = parse(_headers_of(raw)).message_id if b"message-id" in raw[:HEADERS_KEPT].lower() else None
+    taken = message_id is not None and db.session.scalar(
+        select(InboundMail.id).where(InboundMail.message_id == message_id).limit(1))
+    db.session.rollback()
+    return Outcome(DUPLICATE, "duplicate") if taken else Outcome(TEMPORARY, "conflict", EX_TEMPFAIL)
 
 
 def _reject_after_error(raw, brand_slug, imap_key, error) -> Outcome:

@@ -258,3 +258,24 @@ def test_a_nul_byte_is_dropped_from_the_text(app, world):
     assert receive(app, ODD["nul bytes"]).exit_code == 0
     ticket = db.session.scalar(select(Ticket))
     assert ticket.subject == "ab" and comments_of(ticket)[0].body == "Hello world"
+
+
+def test_a_race_lost_to_another_process_is_a_duplicate_or_a_retry(app, world, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.mail import receive as receive_module
+
+    raw = corpus("html_only.eml")
+    assert receive(app, raw).exit_code == 0
+    real = receive_module._receive
+
+    def collides(*args):
+        raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))
+
+    monkeypatch.setattr(receive_module, "_receive", collides)
+    result = receive(app, raw)  # the same message, taken meanwhile
+    assert result.exit_code == 0 and "duplicate" in result.stderr
+    # Another message whose write collided (its unknown sender created at the same moment): later.
+    assert receive(app, corpus("iso_8859_1.eml", sender="andre@laposte.example")).exit_code == 75
+    monkeypatch.setattr(receive_module, "_receive", real)
+    assert receive(app, corpus("iso_8859_1.eml", sender="andre@laposte.example")).exit_code == 0
