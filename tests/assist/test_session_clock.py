@@ -34,7 +34,8 @@ def test_idle_timeout_ends_the_assist_at_the_next_request(client, world, assisti
 
 def test_a_help_centre_post_after_the_timeout_is_refused_not_done_as_the_agent(client, world, assisting):
     set_clock(assisting, last_activity_at=11)
-    response = client.post(f"/acme/hc/en/requests/new?ticket_form_id=1", data={"subject": "x", "description": "y"})
+    response = client.post(f"/acme/hc/en/requests/new?ticket_form_id={world.general.id}",
+                           data={"subject": "x", "description": "y"})
     assert response.status_code == 409
     assert "timed out" in response.get_data(as_text=True)
     from portal.tickets.models import Ticket
