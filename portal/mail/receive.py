@@ -282,7 +282,7 @@ def _reply(raw, parsed, brand, imap_key, ticket, person) -> Outcome | None:
     actor = Actor.itself(person, "email")
     body = _body(parsed, brand)
     if action == policy.CREATE_FOLLOWUP:
-        followup = tickets.create_followup(ticket, default_form(brand), actor, _subject(parsed), body)
+        followup = tickets.create_followup(ticket, default_form(brand), actor, _subject(parsed, brand), body)
         return _record(raw, parsed, brand, imap_key, ACCEPTED, "followup", ticket=followup,
                        comment_id=_first_comment(followup))
     comment = tickets.add_comment(ticket, actor, body, public=True)
@@ -305,7 +305,7 @@ def _new_request(raw, parsed, brand, imap_key, person) -> Outcome:
         add_membership(person, brand, "end_user", actor=person, reason="email")
         db.session.refresh(person, ["memberships"])
     ticket = tickets.create_request(brand, default_form(brand), person, Actor.itself(person, "email"),
-                                    _subject(parsed), _body(parsed, brand))
+                                    _subject(parsed, brand), _body(parsed, brand))
     return _record(raw, parsed, brand, imap_key, ACCEPTED, "new_request", ticket=ticket,
                    comment_id=_first_comment(ticket))
 
@@ -327,12 +327,16 @@ def _first_comment(ticket) -> int | None:
     return db.session.scalar(select(Comment.id).where(Comment.ticket_id == ticket.id).order_by(Comment.id).limit(1))
 
 
-def _subject(parsed: ParsedMail) -> str:
+def _subject(parsed: ParsedMail, brand) -> str:
+    """The subject without "Re:"; none: the text's first line; no text either: "(no subject)"."""
     subject = parsed.clean_subject
     if not subject:
         first_line = next((line.strip() for line in (parsed.text or parsed.full_text).splitlines() if line.strip()), "")
         subject = first_line[:80]
-    return subject[:tickets.MAX_SUBJECT] or _("(no subject)")
+    if subject:
+        return subject[:tickets.MAX_SUBJECT]
+    with force_locale(settings_for(brand).default_locale):
+        return _("(no subject)")
 
 
 def _body(parsed: ParsedMail, brand) -> str:

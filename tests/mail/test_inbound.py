@@ -279,3 +279,12 @@ def test_a_race_lost_to_another_process_is_a_duplicate_or_a_retry(app, world, mo
     assert receive(app, corpus("iso_8859_1.eml", sender="andre@laposte.example")).exit_code == 75
     monkeypatch.setattr(receive_module, "_receive", real)
     assert receive(app, corpus("iso_8859_1.eml", sender="andre@laposte.example")).exit_code == 0
+
+
+def test_a_message_without_subject_or_text_lines_gets_one_in_the_brands_language(app, world):
+    world.brand.settings = {**world.brand.settings, "default_locale": "fr"}
+    raw = corpus("new_request_base64.eml").replace(b"Subject: Badge does not open the garage\n", b"")
+    raw = raw.replace(b"Content-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: base64\n\n",
+                      b"Content-Type: text/plain; charset=\"utf-8\"\nContent-Transfer-Encoding: base64\n\nIA==\n\n", 1)
+    assert receive(app, raw).exit_code == 0
+    assert db.session.scalar(select(Ticket.subject)) == "(sans sujet)"
