@@ -191,13 +191,14 @@ def _form(brand, name, fields=(), end_user_visible=True, group=None, position=0)
 
 @pytest.fixture
 def make_world(app, make_brand, make_user, make_group):
-    """make_world(slug="acme", other_brand=None, capabilities=None, **settings) -> World.
+    """make_world(slug="acme", other_brand=None, capabilities=None, people_only=False, **settings) -> World.
 
     `settings` are the brand's; `other_brand` (a slug) adds a second brand; `capabilities` gives
-    members capabilities, e.g. {"agent": {"can_assist": True}}. People of the brand "acme" have
+    members capabilities, e.g. {"agent": {"can_assist": True}}; `people_only` stops after the cast,
+    for tests that build groups, fields and forms themselves. People of the brand "acme" have
     fixed addresses such as agent@example.com; another brand's cast, agent@<slug>.example.com.
     """
-    def make(slug="acme", other_brand=None, capabilities=None, **settings):
+    def make(slug="acme", other_brand=None, capabilities=None, people_only=False, **settings):
         brand = make_brand(slug, BRAND_NAMES.get(slug), **settings)
         other = make_brand(other_brand, BRAND_NAMES.get(other_brand)) if other_brand else None
         w = World(brand=brand, other_brand=other)
@@ -221,10 +222,13 @@ def make_world(app, make_brand, make_user, make_group):
         person("admin", "admin", "Ada Admin", "admin")
         person("outsider", "marie", "Marie Curie", None, "end_user", phone="+33 7 11 22 33 44",
                address="11 rue Pierre et Marie Curie")
+        if other:
+            person("globex_agent", "rh", "Remi RH", None, "agent")
+        if people_only:
+            return w
         w.support = make_group(brand, "Support", members=[w.agent, w.agent2, w.light], supervisors=[w.supervisor])
         w.security = make_group(brand, "Security", members=[w.security_agent], sensitive=True)
         if other:
-            person("globex_agent", "rh", "Remi RH", None, "agent")
             w.paie = make_group(other, "Paie", members=[w.globex_agent])
             w.demande = _form(other, "Demande")
 

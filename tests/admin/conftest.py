@@ -1,6 +1,5 @@
-"""A brand with one person of each role, and an admin of another brand."""
-from types import SimpleNamespace
-
+"""The admin tests' world: the shared cast (tests/conftest.py) without groups, fields or forms, which
+these tests build through the admin pages; plus Gil, admin of globex and an end user of acme."""
 import pytest
 from sqlalchemy import event, select
 
@@ -9,24 +8,16 @@ from portal.extensions import db
 
 
 @pytest.fixture
-def acme(make_brand, make_user):
-    brand = make_brand("acme", "Acme IT")
-    other = make_brand("globex", "Globex HR")
-    return SimpleNamespace(
-        brand=brand,
-        other=other,
-        admin=make_user(name="Ada Admin", roles={brand: "admin"}),
-        agent=make_user(name="Sarah Agent", roles={brand: ("agent", {"can_assist": True})}),
-        light=make_user(name="Louis Light", roles={brand: "light_agent"}),
-        end_user=make_user(name="Haru Tanaka", roles={brand: "end_user"}),
-        other_admin=make_user(name="Gil Globex", roles={other: "admin", brand: "end_user"}),
-    )
+def world(make_world, make_user):
+    w = make_world("acme", other_brand="globex", people_only=True, capabilities={"agent": {"can_assist": True}})
+    w.other_admin = make_user(name="Gil Globex", roles={w.other_brand: "admin", w.brand: "end_user"})
+    return w
 
 
 @pytest.fixture
-def as_admin(acme, login):
-    login(acme.brand, acme.admin)
-    return acme
+def as_admin(world, login):
+    login(world.brand, world.admin)
+    return world
 
 
 def audit_actions(brand):

@@ -85,6 +85,6 @@ def test_members_page_offers_capabilities_to_agents_and_admins_only(client, as_a
 
     for person in (as_admin.agent, as_admin.admin):
         assert "disabled" not in checkbox(person, "assist") and "disabled" not in checkbox(person, "register")
-    for person in (as_admin.light, as_admin.end_user):
+    for person in (as_admin.light, as_admin.user):
         assert "disabled" in checkbox(person, "assist") and "disabled" in checkbox(person, "register")
     assert "Agents and admins only" in html

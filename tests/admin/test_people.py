@@ -27,9 +27,8 @@ def test_members_page_lists_roles_and_capabilities(client, as_admin):
     assert 'name="can_assist" value="y" checked' in agent_row
 
 
-def test_add_an_existing_user_by_email_invites_them(client, as_admin, make_user, app):
-    marie = make_user(email="marie@example.com", name="Marie Curie", roles={as_admin.other: "end_user"},
-                      phone="+33 7 11 22 33 44")
+def test_add_an_existing_user_by_email_invites_them(client, as_admin, app):
+    marie = as_admin.outsider  # an end user of globex only, with a phone number
     response = client.post("/acme/admin/members", data={"email": "Marie@Example.com", "role": "agent",
                                                         "can_assist": "y"})
     assert response.status_code == 302
@@ -49,25 +48,24 @@ def test_add_an_existing_user_by_email_invites_them(client, as_admin, make_user,
                        ).status_code == 409
 
 
-def test_add_a_new_email_answers_as_for_an_existing_account(client, as_admin, make_user):
-    make_user(email="marie@example.com", name="Marie Curie", roles={as_admin.other: "end_user"})
+def test_add_a_new_email_answers_as_for_an_existing_account(client, as_admin):
     answers = []
-    for email in ("niels@example.com", "marie@example.com"):
+    for email in ("pauli@example.com", "marie@example.com"):  # a new address, then the outsider's
         response = client.post("/acme/admin/members", data={"email": email, "name": "N", "role": "end_user"},
                                follow_redirects=True)
         assert response.status_code == 200
         flashed = re.search(r'role="alert"[^>]*>(.*?)<', response.get_data(as_text=True), re.S).group(1)
         answers.append(flashed.replace(email, "X"))
     assert answers[0] == answers[1] and "An invitation was sent to X" in answers[0]
-    niels = db.session.scalar(select(User).where(User.email == "niels@example.com"))
-    assert niels.name == "niels" and niels.password_hash is None and membership(niels, as_admin.brand) is None
+    pauli = db.session.scalar(select(User).where(User.email == "pauli@example.com"))
+    assert pauli.name == "pauli" and pauli.password_hash is None and membership(pauli, as_admin.brand) is None
     # Only invitations in the brand's log: nothing says one account was new.
     assert audit_actions(as_admin.brand) == ["invitation.sent", "invitation.sent"]
 
 
 def test_an_invitation_can_be_withdrawn(client, as_admin, app):
-    client.post("/acme/admin/members", data={"email": "niels@example.com", "role": "end_user"})
-    link = invitation_link("niels@example.com")
+    client.post("/acme/admin/members", data={"email": "pauli@example.com", "role": "end_user"})
+    link = invitation_link("pauli@example.com")
     invitation = db.session.scalar(select(Invitation))
     other_brand = client.post(f"/globex/admin/invitations/{invitation.id}/withdraw")
     assert other_brand.status_code == 404
@@ -140,7 +138,7 @@ def test_remove_a_member(client, as_admin, make_group):
 
 
 def test_another_brands_membership_is_404(client, as_admin):
-    theirs = membership(as_admin.other_admin, as_admin.other)
+    theirs = membership(as_admin.other_admin, as_admin.other_brand)
     assert client.post(f"/acme/admin/members/{theirs.id}", data={"role": "end_user"}).status_code == 404
     assert client.post(f"/acme/admin/members/{theirs.id}/remove").status_code == 404
     db.session.refresh(theirs)
@@ -157,7 +155,7 @@ def test_create_rename_and_mark_a_group_sensitive(client, as_admin, make_group):
     assert (group.name, group.sensitive) == ("Paie", True)
     assert "sensitive" in client.get("/acme/admin/groups").get_data(as_text=True)
     assert audit_actions(as_admin.brand) == ["group.create", "group.update"]
-    make_group(as_admin.other, "Support")  # the same name in another brand is fine
+    make_group(as_admin.other_brand, "Support")  # the same name in another brand is fine
     assert client.post("/acme/admin/groups", data={"name": "Support"}).status_code == 302
     assert client.post("/acme/admin/groups", data={"name": "paie"}).status_code == 409
     assert client.post("/acme/admin/groups", data={"name": " "}).status_code == 422
@@ -185,14 +183,14 @@ def test_agents_in_groups_and_supervisors(client, as_admin, make_group):
                                          ("already", 409)])
 def test_who_cannot_join_a_group(client, as_admin, make_group, make_user, who, status):
     group = make_group(as_admin.brand, "Support", members=[as_admin.agent])
-    person = {"end_user": as_admin.end_user, "other_admin": as_admin.other_admin, "already": as_admin.agent,
-              "outsider": make_user(roles={as_admin.other: "agent"})}[who]
+    person = {"end_user": as_admin.user, "other_admin": as_admin.other_admin, "already": as_admin.agent,
+              "outsider": make_user(roles={as_admin.other_brand: "agent"})}[who]
     assert client.post(f"/acme/admin/groups/{group.id}/members", data={"user_id": person.id}).status_code == status
     assert db.session.scalar(select(func.count(GroupMember.id))) == 1
 
 
 def test_another_brands_group_is_404(client, as_admin, make_group):
-    theirs = make_group(as_admin.other, "Paie", members=[as_admin.other_admin])
+    theirs = make_group(as_admin.other_brand, "Paie", members=[as_admin.other_admin])
     assert client.get(f"/acme/admin/groups/{theirs.id}").status_code == 404
     assert client.post(f"/acme/admin/groups/{theirs.id}", data={"name": "X"}).status_code == 404
     assert client.post(f"/acme/admin/groups/{theirs.id}/members", data={"user_id": as_admin.agent.id}).status_code == 404

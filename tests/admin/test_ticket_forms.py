@@ -74,7 +74,7 @@ def test_bad_forms_are_refused(client, as_admin, make_form, data, status):
 
 
 def test_another_brands_group_is_404(client, as_admin, make_group):
-    theirs = make_group(as_admin.other, "Paie")
+    theirs = make_group(as_admin.other_brand, "Paie")
     assert client.post("/acme/admin/forms", data={"name": "X", "default_group_id": str(theirs.id)}).status_code == 404
     assert count(TicketForm) == 0
 
@@ -128,8 +128,8 @@ def test_activate_and_deactivate(client, as_admin, make_form):
 
 
 def test_other_brands_form_and_field_ids_are_404(client, as_admin, make_form, make_field):
-    theirs = make_form(as_admin.other, "Theirs")
-    their_field = make_field(as_admin.other, "Their field")
+    theirs = make_form(as_admin.other_brand, "Theirs")
+    their_field = make_field(as_admin.other_brand, "Their field")
     mine = make_form(as_admin.brand, "Mine")
     assert client.get(f"/acme/admin/forms/{theirs.id}").status_code == 404
     assert client.post(f"/acme/admin/forms/{theirs.id}", data={"name": "Hijacked"}).status_code == 404
@@ -283,7 +283,7 @@ def test_free_text_parent_accepts_any_value_and_agent_audience(client, as_admin,
 
 def test_condition_fields_of_another_brand_are_404(client, as_admin, security_form, make_field):
     form, device, _serial, _notes = security_form
-    theirs = make_field(as_admin.other, "Theirs")
+    theirs = make_field(as_admin.other_brand, "Theirs")
     data = condition(form, device, theirs)
     assert client.post(f"/acme/admin/forms/{form.id}/conditions", data=data).status_code == 404
     assert count(FieldCondition) == 0
