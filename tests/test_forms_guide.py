@@ -148,3 +148,15 @@ def test_an_admin_form_refused_guides_to_its_field(client, world, login):
     assert response.status_code == 422
     page = assert_guides(response.get_data(as_text=True), "title")
     assert page.by_id["options"][0] == "textarea"
+
+
+def test_the_workspace_marks_internal_priority_as_required_to_solve_not_to_create(client, world, login):
+    login(world.brand, world.agent)
+    html = client.get(f"/acme/agent/tickets/new?ticket_form_id={world.general.id}").get_data(as_text=True)
+    label = html[html.index(f'for="field_{world.internal_priority.id}"'):]
+    label = label[:label.index("</label>")]
+    assert "Required to solve" in label and "(required)" not in label
+    response = client.post(f"/acme/agent/tickets/new?ticket_form_id={world.general.id}", data={
+        "requester_email": world.user.email, "channel": "phone", "subject": "Printer", "body": "Jammed",
+        "public": "1", f"field_{world.category.id}": "hardware"})
+    assert response.status_code == 302  # created without it
