@@ -50,3 +50,14 @@ def test_a_bad_setting_guides_to_its_field(client, as_admin):
     response = client.post("/acme/admin/settings", data={"assist_idle_timeout_minutes": "0"})
     assert response.status_code == 422
     assert_guides(response.get_data(as_text=True), "setting-assist_idle_timeout_minutes")
+
+
+def test_a_refused_page_keeps_what_was_typed(client, as_admin):
+    response = client.post("/acme/admin/settings", data={
+        "assist_idle_timeout_minutes": "999", "assist_services": "Laptops, Badges", "colour": "#123456",
+        "satisfaction_ratings": ["0", "1"]})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'value="999"' in html and 'value="Laptops, Badges"' in html and 'value="#123456"' in html
+    db.session.refresh(as_admin.brand)
+    assert as_admin.brand.colour == "#0d6efd" and not audit_events(as_admin.brand, "brand.setting_changed")
