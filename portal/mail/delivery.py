@@ -310,15 +310,31 @@ def _finish_statement(names: tuple[str, ...]):
     ).values(lease_owner=None, lease_until=None, **{name: bindparam(f"new_{name}") for name in names})
 
 
-def _finish(owner: str, mail_id: int, **values) -> bool:
-    """Record what became of a message, if its lease is still this worker's."""
-    statement = _finish_statement(tuple(sorted(values)))
-    with write_connection() as conn:
-        result = conn.execute(statement, {"mail_id": mail_id, "owner": owner,
-                                          **{f"new_{name}": value for name, value in values.items()}})
-    if result.rowcount != 1:
-        log.warning("mail %s: the lease was lost before its outcome was written", mail_id)
-    return result.rowcount == 1
+class Outcomes:
+    """What became of each message, written as soon as it is known, in its own short write
+    transaction (so a worker killed mid-batch sends at most the message on the wire twice), and
+    only while the message's lease is still this worker's. One connection serves the batch:
+    checking one out of the pool per message cost more than the UPDATE itself."""
+
+    def __init__(self, owner: str):
+        self.owner = owner
+        self.conn = None
+
+    def add(self, mail_id: int, **values) -> bool:
+        if self.conn is None:
+            self.conn = db.engine.connect()
+            self.conn.info["immediate"] = True  # SQLite: BEGIN IMMEDIATE, as write_connection does
+        params = {"mail_id": mail_id, "owner": self.owner, **{f"new_{k}": v for k, v in values.items()}}
+        with self.conn.begin():
+            written = self.conn.execute(_finish_statement(tuple(sorted(values))), params).rowcount
+        if written != 1:
+            log.warning("mail %s: the lease was lost before its outcome was written", mail_id)
+        return written == 1
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def _release(owner: str, ids: list[int]) -> int:
@@ -332,13 +348,13 @@ def _release(owner: str, ids: list[int]) -> int:
     return result.rowcount
 
 
-def _retry_or_fail(owner: str, row, error: str, options: Options, counts: Counts) -> None:
+def _retry_or_fail(outcomes: Outcomes, row, error: str, options: Options, counts: Counts) -> None:
     if row.attempts >= options.max_attempts:
-        _finish(owner, row.id, state=FAILED, last_error=f"{error} (after {row.attempts} tries)"[:_ERROR_LENGTH])
+        outcomes.add(row.id, state=FAILED, last_error=f"{error} (after {row.attempts} tries)"[:_ERROR_LENGTH])
         counts.failed += 1
         return
     delay = min(options.retry_seconds * 2 ** max(0, row.attempts - 1), options.retry_max_seconds)
-    _finish(owner, row.id, state=QUEUED, last_error=error, next_attempt_at=utcnow() + timedelta(seconds=delay))
+    outcomes.add(row.id, state=QUEUED, last_error=error, next_attempt_at=utcnow() + timedelta(seconds=delay))
     counts.retried += 1
 
 
@@ -352,6 +368,7 @@ def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts
     margin = min(options.lease_seconds / 2, max(options.timeout + 1, options.lease_seconds / 4))
     deadline = started + options.lease_seconds - margin
     transport = SmtpTransport(options.target, options.timeout)
+    outcomes = Outcomes(owner)
     senders = {}
     try:
         for index, row in enumerate(rows):
@@ -359,12 +376,12 @@ def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts
                 counts.released += _release(owner, [r.id for r in rows[index:]])
                 break
             if row.attempts > options.max_attempts:  # a worker died during its last try
-                _finish(owner, row.id, state=FAILED,
+                outcomes.add(row.id, state=FAILED,
                         last_error=(row.last_error or "interrupted during its last try")[:_ERROR_LENGTH])
                 counts.failed += 1
                 continue
             if row.to_email.strip().lower() in inactive:
-                _finish(owner, row.id, state=DROPPED, last_error="the recipient's account is deactivated")
+                outcomes.add(row.id, state=DROPPED, last_error="the recipient's account is deactivated")
                 counts.dropped += 1
                 continue
             if row.brand_id not in senders:
@@ -373,7 +390,7 @@ def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts
             try:
                 data, envelope_sender = compose(row, sender), sender_address(sender)
             except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
-                _finish(owner, row.id, state=FAILED, last_error="the message could not be written (address?)")
+                outcomes.add(row.id, state=FAILED, last_error="the message could not be written (address?)")
                 counts.failed += 1
                 continue
             try:
@@ -381,18 +398,19 @@ def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts
             except ConnectionFailure as failure:
                 # The server is unreachable: this message and the rest of the batch wait.
                 for waiting in rows[index:]:
-                    _retry_or_fail(owner, waiting, str(failure), options, counts)
+                    _retry_or_fail(outcomes, waiting, str(failure), options, counts)
                 break
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
                 code = _reply_code(error) or 0
                 if 400 <= code < 500:
-                    _retry_or_fail(owner, row, describe(error), options, counts)
+                    _retry_or_fail(outcomes, row, describe(error), options, counts)
                 else:
-                    _finish(owner, row.id, state=FAILED, last_error=describe(error))
+                    outcomes.add(row.id, state=FAILED, last_error=describe(error))
                     counts.failed += 1
                 continue
-            _finish(owner, row.id, state=SENT, sent_at=utcnow(), last_error=None)
+            outcomes.add(row.id, state=SENT, sent_at=utcnow(), last_error=None)
             counts.sent += 1
     finally:
         transport.close()
+        outcomes.close()
     return counts
