@@ -5,6 +5,7 @@ from flask_login import login_required
 from .. import access, policy
 from ..access import blocked_while_acting, current_actor
 from ..brands import current_brand
+from ..input_filter import single_line
 from ..numbers import MAX_PAGE, parse_int, query_id
 from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
@@ -131,11 +132,13 @@ def my_activities():
     status = request.args.get("status") or None
     if status not in STATUSES:
         status = None
-    page = queries.my_requests(current_brand, person, tab=tab, status=status,
-                               page=parse_int(request.args.get("page"), 1, MAX_PAGE) or 1,
+    search = single_line(request.args.get("q"))[:200]
+    sort = request.args.get("sort") if request.args.get("sort") in queries.ACTIVITY_SORTS else "updated"
+    page = queries.my_requests(current_brand, person, tab=tab, status=status, subject_contains=search or None,
+                               sort=sort, page=parse_int(request.args.get("page"), 1, MAX_PAGE) or 1,
                                per_page=parse_int(request.args.get("per_page"), 1, 100) or queries.PER_PAGE)
-    return render_template("helpcenter/my_activities.html", page=page, tab=tab, status=status,
-                           statuses=STATUSES, delete_form=ActionForm())
+    return render_template("helpcenter/my_activities.html", page=page, tab=tab, status=status, q=search,
+                           sort=sort, sorts=queries.ACTIVITY_SORTS, statuses=STATUSES, delete_form=ActionForm())
 
 
 # Request page

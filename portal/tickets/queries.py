@@ -2,12 +2,13 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import bindparam, exists, func, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload, with_expression
 
 from ..auth.models import User
 from ..database import read_rows
 from ..extensions import db
+from ..numbers import parse_id
 from ..brands.models import Membership
 from .models import Comment, Draft, FormField, Ticket, TicketCollaborator, TicketFieldValue, TicketForm
 from ..statements import statement
@@ -54,10 +55,21 @@ class Page:
         return self.page + 1
 
 
+ACTIVITY_SORTS = ("updated", "created", "subject", "status")
+
+
+def _activity_order(sort: str) -> tuple:
+    """Newest first by date; subject and status alphabetically (ties: newest first)."""
+    return {"created": (Ticket.created_at.desc(), Ticket.id.desc()),
+            "subject": (func.lower(Ticket.subject), Ticket.id.desc()),
+            "status": (Ticket.status, Ticket.updated_at.desc(), Ticket.id.desc())}.get(
+        sort, (Ticket.updated_at.desc(), Ticket.id.desc()))
+
+
 @lru_cache(maxsize=None)
-def _activity_statements(tab: str, statuses: str | None, by_subject: bool):
+def _activity_statements(tab: str, statuses: str | None, by_subject: bool, sort: str = "updated"):
     """(count, page) statements of one shape of My activities, built once with bound parameters
-    (brand_id, person_id, status(es), subject_pattern, limit, offset)."""
+    (brand_id, person_id, status(es), subject_pattern and number, limit, offset)."""
     if tab == "drafts":
         query = select(Draft).where(Draft.brand_id == bindparam("brand_id"), Draft.user_id == bindparam("person_id"))
         order, eager = (Draft.updated_at.desc(), Draft.id.desc()), joinedload(Draft.form)
@@ -72,9 +84,10 @@ def _activity_statements(tab: str, statuses: str | None, by_subject: bool):
             query = query.where(Ticket.status == bindparam("status"))
         elif statuses == "several":
             query = query.where(Ticket.status.in_(bindparam("status", expanding=True)))
-        if by_subject:
-            query = query.where(Ticket.subject.ilike(bindparam("subject_pattern"), escape="\\"))
-        order, eager = (Ticket.updated_at.desc(), Ticket.id.desc()), joinedload(Ticket.requester)
+        if by_subject:  # the words in the subject, or the request's number
+            query = query.where(or_(Ticket.subject.ilike(bindparam("subject_pattern"), escape="\\"),
+                                    Ticket.id == bindparam("number")))
+        order, eager = _activity_order(sort), joinedload(Ticket.requester)
     count = select(func.count()).select_from(query.subquery())
     # The copied-on tab names each requester: by name only once a member, in this one statement.
     options = [eager, with_expression(Ticket.requester_is_member, requester_is_member())] if tab == "ccd" else [eager]
@@ -83,19 +96,24 @@ def _activity_statements(tab: str, statuses: str | None, by_subject: bool):
 
 
 def my_requests(brand, person, tab: str = "requested", status: str | tuple | None = None,
-                page: int = 1, per_page: int = PER_PAGE, subject_contains: str | None = None) -> Page:
+                page: int = 1, per_page: int = PER_PAGE, subject_contains: str | None = None,
+                sort: str = "updated") -> Page:
     """My activities: requests I asked for or am copied on (public ones only: a light agent's
     internal-first requests are not in the request portal, §5.1), or my drafts. Two queries.
-    `status` may be several (the API's open/solved lists); `subject_contains` searches subjects."""
+    `status` may be several (the API's open/solved lists); `subject_contains` searches subjects
+    (and "12" or "#12" finds request 12); `sort` is one of ACTIVITY_SORTS."""
     page, per_page = max(page or 1, 1), max(per_page or PER_PAGE, 1)
     statuses = None if tab == "drafts" or not status else ("several" if isinstance(status, tuple) else "one")
     by_subject = bool(subject_contains) and tab != "drafts"
-    count, statement = _activity_statements(tab if tab in ("ccd", "drafts") else "requested", statuses, by_subject)
+    sort = sort if sort in ACTIVITY_SORTS and tab != "drafts" else "updated"
+    count, statement = _activity_statements(tab if tab in ("ccd", "drafts") else "requested", statuses, by_subject,
+                                            sort)
     params = {"brand_id": brand.id, "person_id": person.id, "status": list(status) if statuses == "several" else status,
               "limit": per_page, "offset": (page - 1) * per_page}
     if by_subject:
         escaped = subject_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["subject_pattern"] = f"%{escaped}%"
+        params["number"] = parse_id(subject_contains.strip().lstrip("#"))
     items = list(db.session.scalars(statement, params))
     return Page(items, db.session.scalar(count, params), page, per_page)
 
