@@ -118,6 +118,34 @@ def make_group(app):
     return make
 
 
+@pytest.fixture
+def make_field(app):
+    def make(brand, title, field_type="text", options=(), portal_access="editable", required_in_portal=False,
+             required_to_solve=False):
+        field = TicketField(brand_id=brand.id, title=title, field_type=field_type, options=list(options),
+                            portal_access=portal_access, required_in_portal=required_in_portal,
+                            required_to_solve=required_to_solve)
+        db.session.add(field)
+        db.session.commit()
+        return field
+    return make
+
+
+@pytest.fixture
+def make_form(app):
+    """makemake_form(brand, name, fields=(), position=0, end_user_visible=True, group=None): the fields in order."""
+    def make(brand, name, fields=(), position=0, end_user_visible=True, group=None):
+        form = TicketForm(brand_id=brand.id, name=name, position=position, end_user_visible=end_user_visible,
+                          default_group_id=group.id if group else None)
+        db.session.add(form)
+        db.session.flush()
+        for i, field in enumerate(fields):
+            db.session.add(FormField(form_id=form.id, field_id=field.id, position=i))
+        db.session.commit()
+        return form
+    return make
+
+
 BRAND_NAMES = {"acme": "Acme IT", "globex": "Globex HR"}  # as in the demo
 
 
@@ -171,26 +199,8 @@ class World(SimpleNamespace):
         return ticket
 
 
-def _field(brand, title, kind="text", access="editable", options=(), required_in_portal=False,
-           required_to_solve=False):
-    field = TicketField(brand_id=brand.id, title=title, field_type=kind, portal_access=access, options=list(options),
-                        required_in_portal=required_in_portal, required_to_solve=required_to_solve)
-    db.session.add(field)
-    return field
-
-
-def _form(brand, name, fields=(), end_user_visible=True, group=None, position=0):
-    form = TicketForm(brand_id=brand.id, name=name, end_user_visible=end_user_visible, position=position,
-                      default_group_id=group.id if group else None)
-    db.session.add(form)
-    db.session.flush()
-    for i, field in enumerate(fields):
-        db.session.add(FormField(form_id=form.id, field_id=field.id, position=i))
-    return form
-
-
 @pytest.fixture
-def make_world(app, make_brand, make_user, make_group):
+def make_world(app, make_brand, make_user, make_group, make_field, make_form):
     """make_world(slug="acme", other_brand=None, capabilities=None, people_only=False, **settings) -> World.
 
     `settings` are the brand's; `other_brand` (a slug) adds a second brand; `capabilities` gives
@@ -230,26 +240,25 @@ def make_world(app, make_brand, make_user, make_group):
         w.security = make_group(brand, "Security", members=[w.security_agent], sensitive=True)
         if other:
             w.paie = make_group(other, "Paie", members=[w.globex_agent])
-            w.demande = _form(other, "Demande")
+            w.demande = make_form(other, "Demande")
 
-        w.category = _field(brand, "Category", "dropdown", options=["hardware", "software", "access"],
-                            required_in_portal=True)
-        w.reference = _field(brand, "Reference", access="read_only")
-        w.internal_priority = _field(brand, "Internal priority", "dropdown", access="agent_only",
-                                     options=["low", "high"], required_to_solve=True)
-        w.device = _field(brand, "Device", "dropdown", options=["laptop", "phone"], required_in_portal=True)
-        w.serial = _field(brand, "Laptop serial", required_in_portal=True)
-        w.notes = _field(brand, "Notes", "textarea")
-        w.tags = _field(brand, "Tags", "multiselect", options=["urgent", "vip"])
-        w.consent = _field(brand, "I agree", "checkbox")
-        w.when = _field(brand, "Since", "date")
-        w.count = _field(brand, "Machines", "number")
-        db.session.flush()
-        w.general = _form(brand, "General request", [w.category, w.reference, w.internal_priority, w.notes, w.tags,
-                                                     w.consent, w.when, w.count], group=w.support)
-        w.incident = _form(brand, "Incident", [w.category, w.internal_priority], end_user_visible=False,
-                           position=1)
-        w.security_report = _form(brand, "Security report", [w.device, w.serial], group=w.security, position=2)
+        w.category = make_field(brand, "Category", "dropdown", options=["hardware", "software", "access"],
+                                required_in_portal=True)
+        w.reference = make_field(brand, "Reference", portal_access="read_only")
+        w.internal_priority = make_field(brand, "Internal priority", "dropdown", options=["low", "high"],
+                                         portal_access="agent_only", required_to_solve=True)
+        w.device = make_field(brand, "Device", "dropdown", options=["laptop", "phone"], required_in_portal=True)
+        w.serial = make_field(brand, "Laptop serial", required_in_portal=True)
+        w.notes = make_field(brand, "Notes", "textarea")
+        w.tags = make_field(brand, "Tags", "multiselect", options=["urgent", "vip"])
+        w.consent = make_field(brand, "I agree", "checkbox")
+        w.when = make_field(brand, "Since", "date")
+        w.count = make_field(brand, "Machines", "number")
+        w.general = make_form(brand, "General request", [w.category, w.reference, w.internal_priority, w.notes,
+                                                         w.tags, w.consent, w.when, w.count], group=w.support)
+        w.incident = make_form(brand, "Incident", [w.category, w.internal_priority], position=1,
+                               end_user_visible=False)
+        w.security_report = make_form(brand, "Security report", [w.device, w.serial], group=w.security, position=2)
         db.session.add(FieldCondition(form_id=w.security_report.id, parent_field_id=w.device.id,
                                       parent_value="laptop", child_field_id=w.serial.id, audience="end_user"))
         db.session.commit()

@@ -8,30 +8,6 @@ from portal.tickets.models import FieldCondition, FormField, TicketField, Ticket
 from .conftest import audit_actions, audit_events, count_queries
 
 
-@pytest.fixture
-def make_field(app):
-    def make(brand, title, field_type="text", options=(), portal_access="editable"):
-        field = TicketField(brand_id=brand.id, title=title, field_type=field_type, options=list(options),
-                            portal_access=portal_access)
-        db.session.add(field)
-        db.session.commit()
-        return field
-    return make
-
-
-@pytest.fixture
-def make_form(app):
-    def make(brand, name, fields=(), position=0):
-        form = TicketForm(brand_id=brand.id, name=name, position=position)
-        db.session.add(form)
-        db.session.flush()
-        for i, field in enumerate(fields):
-            db.session.add(FormField(form_id=form.id, field_id=field.id, position=i))
-        db.session.commit()
-        return form
-    return make
-
-
 def form_names(brand):
     return list(db.session.scalars(select(TicketForm.name).where(TicketForm.brand_id == brand.id)
                                    .order_by(TicketForm.position)))
