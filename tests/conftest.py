@@ -133,7 +133,7 @@ def make_field(app):
 
 @pytest.fixture
 def make_form(app):
-    """makemake_form(brand, name, fields=(), position=0, end_user_visible=True, group=None): the fields in order."""
+    """make_form(brand, name, fields=(), position=0, end_user_visible=True, group=None): the fields in order."""
     def make(brand, name, fields=(), position=0, end_user_visible=True, group=None):
         form = TicketForm(brand_id=brand.id, name=name, position=position, end_user_visible=end_user_visible,
                           default_group_id=group.id if group else None)
