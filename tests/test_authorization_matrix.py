@@ -168,6 +168,7 @@ EXPECTED = {
     "GET /<brand>/admin/members":                                                           "LNNNNN.NN",
     "POST /<brand>/admin/members":                                                          "LNNNNN.NN",
     "POST /<brand>/admin/members/<int:membership_id>":                                      "LNNNNN.NN",
+    "GET /<brand>/admin/members/<int:membership_id>/remove":                                "LNNNNN.NN",
     "POST /<brand>/admin/members/<int:membership_id>/remove":                               "LNNNNN.NN",
     "GET /<brand>/admin/settings":                                                          "LNNNNN.NN",
     "POST /<brand>/admin/settings":                                                         "LNNNNN.NN",

@@ -101,6 +101,14 @@ def update_member(membership_id):
     return redirect(url_for("admin.members"))
 
 
+@bp.get("/members/<int:membership_id>/remove")
+def confirm_remove_member(membership_id):
+    """Removing a member asks first: what it does, and the policy's reason when it cannot."""
+    membership = scoped_or_404(Membership, membership_id)
+    refused = reason_text(policy.decide_admin_leaving(membership.role, None, services.admin_count(current_brand)))
+    return render_template("admin/member_remove.html", membership=membership, refused=refused)
+
+
 @bp.post("/members/<int:membership_id>/remove")
 def remove_member(membership_id):
     membership = scoped_or_404(Membership, membership_id)

@@ -62,6 +62,8 @@ def new_request():
             page.subject.data = draft.subject
             page.description.data = draft.data.get("description", "")
             values = ticket_fields.draft_values(draft.data)
+        elif source is not None:
+            page.subject.data = source.subject  # a follow-up continues the closed request's topic
         views = ticket_fields.field_views(form, ticket_fields.END_USER, values)
     elif "save_draft" in request.form:
         check = ticket_fields.check_fields(form, _sent_fields(form), ticket_fields.END_USER)

@@ -1,5 +1,5 @@
 """Issue 14 item 2: a refused change to a member re-renders the members page with the policy's
-reason, and the button that cannot work is disabled with that reason."""
+reason, and the button that cannot work is disabled with that reason; removing asks first."""
 import re
 
 from sqlalchemy import select
@@ -27,8 +27,26 @@ def test_the_last_admins_remove_button_is_disabled_with_the_reason(client, as_ad
     page = client.get("/acme/admin/members").get_data(as_text=True)
     mine = _remove_button(page, me.id)
     assert "disabled" in mine and REASON in mine
-    theirs = _remove_button(page, agent.id)
-    assert "disabled" not in theirs and REASON not in theirs
+    # Another member's Remove asks first: a link to the confirmation page, not a form.
+    assert f'href="/acme/admin/members/{agent.id}/remove"' in page
+    assert f'action="/acme/admin/members/{agent.id}/remove"' not in page
+
+
+def test_removing_a_member_asks_first(client, as_admin):
+    agent = _membership(as_admin.agent, as_admin.brand)
+    page = client.get(f"/acme/admin/members/{agent.id}/remove").get_data(as_text=True)
+    assert f"Remove {as_admin.agent.name} from" in page and as_admin.agent.email in page
+    assert f'action="/acme/admin/members/{agent.id}/remove"' in page and "disabled" not in _remove_button(page, agent.id)
+    db.session.expire_all()
+    assert _membership(as_admin.agent, as_admin.brand) is not None  # asking removed nobody
+    assert client.post(f"/acme/admin/members/{agent.id}/remove").status_code == 302
+    assert _membership(as_admin.agent, as_admin.brand) is None
+
+
+def test_the_confirmation_for_the_last_admin_says_why_it_cannot(client, as_admin):
+    me = _membership(as_admin.admin, as_admin.brand)
+    page = client.get(f"/acme/admin/members/{me.id}/remove").get_data(as_text=True)
+    assert REASON in page and "disabled" in _remove_button(page, me.id)
 
 
 def test_a_refused_removal_stays_on_the_members_page_with_the_reason(client, as_admin):
@@ -55,5 +73,5 @@ def test_with_a_second_admin_the_button_is_enabled_and_removal_works(client, as_
     db.session.commit()
     me = _membership(as_admin.admin, as_admin.brand)
     page = client.get("/acme/admin/members").get_data(as_text=True)
-    assert "disabled" not in _remove_button(page, me.id)
+    assert f'href="/acme/admin/members/{me.id}/remove"' in page
     assert client.post(f"/acme/admin/members/{agent.id}/remove").status_code == 302

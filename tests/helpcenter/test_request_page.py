@@ -96,6 +96,7 @@ def test_follow_up_of_a_closed_request(client, world, login, make_ticket):
     login(world.brand, world.user)
     page = client.get(hc(world, f"requests/new?followup_of={source.id}"))
     assert page.status_code == 200 and f"#{source.id}" in page.get_data(as_text=True)
+    assert 'value="Printer jams"' in page.get_data(as_text=True)  # the subject is prefilled (issue 14)
     response = client.post(hc(world, f"requests/new?followup_of={source.id}"), data={
         "subject": "Again", "description": "It is back", f"field_{world.category.id}": "hardware"})
     assert response.status_code == 302
