@@ -177,10 +177,12 @@ class World(SimpleNamespace):
     def make_ticket(self, requester=None, *, brand=None, status="open", group="support", assignee=None,
                     form=None, subject="Printer jams", public=True, ccs=(), internal_note=None, age_minutes=0,
                     solved_at=None, **fields):
-        """A ticket with its first comment (by the requester), in the Support group unless told."""
+        """A ticket with its first comment (by the requester); in `brand`'s Support group unless told
+        (another brand's ticket has no group unless told)."""
         brand = brand or self.brand
         requester = requester or self.user
-        group = self.support if group == "support" else group
+        if group == "support":
+            group = self.support if brand is self.brand else None
         now = utcnow() - timedelta(minutes=age_minutes)
         if solved_at is None and status in ("solved", "closed"):
             solved_at = now
