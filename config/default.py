@@ -25,6 +25,8 @@ MAIL_BATCH_SIZE = int(os.environ.get("GUICHET_MAIL_BATCH_SIZE", "50"))  # messag
 # A claimed batch is a worker's for this long; a worker that dies leaves it to others after it.
 MAIL_LEASE_SECONDS = int(os.environ.get("GUICHET_MAIL_LEASE_SECONDS", "300"))
 MAIL_SMTP_TIMEOUT_SECONDS = float(os.environ.get("GUICHET_MAIL_SMTP_TIMEOUT_SECONDS", "30"))
+# SMTP connections each worker sends a batch on at once (each waits on the server's replies).
+MAIL_SMTP_CONNECTIONS = int(os.environ.get("GUICHET_MAIL_SMTP_CONNECTIONS", "4"))
 MAIL_LOOP_SLEEP_SECONDS = float(os.environ.get("GUICHET_MAIL_LOOP_SLEEP_SECONDS", "5"))  # idle, between passes
 # Development mail: with no SMTP configured, each committed message is written here as an .eml
 # file (mode 0600) for the developer running the server; never shown on a page. With SMTP

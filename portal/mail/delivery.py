@@ -220,6 +220,7 @@ class Options:
     retry_seconds: int
     retry_max_seconds: int
     timeout: float
+    connections: int = 1  # SMTP connections a worker sends on at once
 
     @classmethod
     def from_config(cls, config) -> "Options":
@@ -232,7 +233,8 @@ class Options:
                    max_attempts=max(1, int(config["MAIL_MAX_ATTEMPTS"])),
                    retry_seconds=max(0, int(config["MAIL_RETRY_SECONDS"])),
                    retry_max_seconds=max(0, int(config["MAIL_RETRY_MAX_SECONDS"])),
-                   timeout=float(config["MAIL_SMTP_TIMEOUT_SECONDS"]))
+                   timeout=float(config["MAIL_SMTP_TIMEOUT_SECONDS"]),
+                   connections=max(1, int(config.get("MAIL_SMTP_CONNECTIONS", 1))))
 
 
 def deliver(stop: threading.Event | None = None, options: Options | None = None) -> Counts:
@@ -316,13 +318,13 @@ class Outcomes:
     only while the message's lease is still this worker's. One connection serves the batch:
     checking one out of the pool per message cost more than the UPDATE itself."""
 
-    def __init__(self, owner: str):
-        self.owner = owner
+    def __init__(self, owner: str, engine):
+        self.owner, self.engine = owner, engine
         self.conn = None
 
     def add(self, mail_id: int, **values) -> bool:
         if self.conn is None:
-            self.conn = db.engine.connect()
+            self.conn = self.engine.connect()
             self.conn.info["immediate"] = True  # SQLite: BEGIN IMMEDIATE, as write_connection does
         params = {"mail_id": mail_id, "owner": self.owner, **{f"new_{k}": v for k, v in values.items()}}
         with self.conn.begin():
@@ -359,6 +361,9 @@ def _retry_or_fail(outcomes: Outcomes, row, error: str, options: Options, counts
 
 
 def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts:
+    """Claim a batch and send it on `options.connections` SMTP connections at once (one thread
+    each): a message's turn on the wire is mostly waiting for the server's four replies, and
+    several connections keep the worker busy meanwhile, as mail servers do."""
     started = time.monotonic()
     rows, brands, inactive = claim(owner, options)
     counts = Counts(claimed=len(rows))
@@ -366,51 +371,91 @@ def deliver_batch(owner: str, options: Options, stop: threading.Event) -> Counts
         return counts
     # Stop sending well before the lease ends: after it, another worker may claim these rows.
     margin = min(options.lease_seconds / 2, max(options.timeout + 1, options.lease_seconds / 4))
-    deadline = started + options.lease_seconds - margin
-    transport = SmtpTransport(options.target, options.timeout)
-    outcomes = Outcomes(owner)
-    senders = {}
-    try:
-        for index, row in enumerate(rows):
-            if stop.is_set() or time.monotonic() > deadline:
-                counts.released += _release(owner, [r.id for r in rows[index:]])
-                break
-            if row.attempts > options.max_attempts:  # a worker died during its last try
-                outcomes.add(row.id, state=FAILED,
-                        last_error=(row.last_error or "interrupted during its last try")[:_ERROR_LENGTH])
-                counts.failed += 1
-                continue
-            if row.to_email.strip().lower() in inactive:
-                outcomes.add(row.id, state=DROPPED, last_error="the recipient's account is deactivated")
-                counts.dropped += 1
-                continue
-            if row.brand_id not in senders:
-                senders[row.brand_id] = sender_for(brands.get(row.brand_id))
-            sender = senders[row.brand_id]
+    lane = Lane(owner, options, stop, deadline=started + options.lease_seconds - margin, inactive=inactive,
+                senders={brand_id: sender_for(brands.get(brand_id)) for brand_id in {r.brand_id for r in rows}},
+                engine=db.engine)
+    lanes = min(options.connections, len(rows))
+    if lanes == 1:
+        counts.add(lane.send(rows))
+        return counts
+    app = current_app._get_current_object()
+    results: list[Counts] = []
+    errors: list[BaseException] = []
+
+    def run(part):
+        with app.app_context():
             try:
-                data, envelope_sender = compose(row, sender), sender_address(sender)
-            except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
-                outcomes.add(row.id, state=FAILED, last_error="the message could not be written (address?)")
-                counts.failed += 1
-                continue
-            try:
-                transport.send(envelope_sender, row.to_email.strip(), data)
-            except ConnectionFailure as failure:
-                # The server is unreachable: this message and the rest of the batch wait.
-                for waiting in rows[index:]:
-                    _retry_or_fail(outcomes, waiting, str(failure), options, counts)
-                break
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
-                code = _reply_code(error) or 0
-                if 400 <= code < 500:
-                    _retry_or_fail(outcomes, row, describe(error), options, counts)
-                else:
-                    outcomes.add(row.id, state=FAILED, last_error=describe(error))
-                    counts.failed += 1
-                continue
-            outcomes.add(row.id, state=SENT, sent_at=utcnow(), last_error=None)
-            counts.sent += 1
-    finally:
-        transport.close()
-        outcomes.close()
+                results.append(lane.send(part))
+            except BaseException as error:  # noqa: BLE001 - raised again below, in the worker's thread
+                errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(rows[i::lanes],), name=f"mail-lane-{i}") for i in range(lanes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]  # the lanes' unfinished rows are retried once their lease runs out
+    for result in results:
+        counts.add(result)
     return counts
+
+
+@dataclass(frozen=True)
+class Lane:
+    """What each connection of a batch needs; `send` is run once per connection."""
+
+    owner: str
+    options: Options
+    stop: threading.Event
+    deadline: float
+    inactive: set
+    senders: dict
+    engine: object
+
+    def send(self, rows: list) -> Counts:
+        owner, options, counts = self.owner, self.options, Counts()
+        transport = SmtpTransport(options.target, options.timeout)
+        outcomes = Outcomes(owner, self.engine)
+        try:
+            for index, row in enumerate(rows):
+                if self.stop.is_set() or time.monotonic() > self.deadline:
+                    counts.released += _release(owner, [r.id for r in rows[index:]])
+                    break
+                if row.attempts > options.max_attempts:  # a worker died during its last try
+                    outcomes.add(row.id, state=FAILED,
+                                 last_error=(row.last_error or "interrupted during its last try")[:_ERROR_LENGTH])
+                    counts.failed += 1
+                    continue
+                if row.to_email.strip().lower() in self.inactive:
+                    outcomes.add(row.id, state=DROPPED, last_error="the recipient's account is deactivated")
+                    counts.dropped += 1
+                    continue
+                sender = self.senders[row.brand_id]
+                try:
+                    data, envelope_sender = compose(row, sender), sender_address(sender)
+                except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
+                    outcomes.add(row.id, state=FAILED, last_error="the message could not be written (address?)")
+                    counts.failed += 1
+                    continue
+                try:
+                    transport.send(envelope_sender, row.to_email.strip(), data)
+                except ConnectionFailure as failure:
+                    # The server is unreachable: this message and the rest of the lane wait.
+                    for waiting in rows[index:]:
+                        _retry_or_fail(outcomes, waiting, str(failure), options, counts)
+                    break
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+                    code = _reply_code(error) or 0
+                    if 400 <= code < 500:
+                        _retry_or_fail(outcomes, row, describe(error), options, counts)
+                    else:
+                        outcomes.add(row.id, state=FAILED, last_error=describe(error))
+                        counts.failed += 1
+                    continue
+                outcomes.add(row.id, state=SENT, sent_at=utcnow(), last_error=None)
+                counts.sent += 1
+        finally:
+            transport.close()
+            outcomes.close()
+        return counts
