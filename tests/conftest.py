@@ -305,16 +305,20 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's chromium through Playwright (select with -m browser)")
 
 
+def missing_component(reason: str):
+    """A real component the test needs is not installed: fail in CI (CI=true), skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium through Playwright; missing chromium fails in CI and skips elsewhere."""
     from tests.live import CHROMIUM, CHROMIUM_ARGS
 
     if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is missing: install Debian's chromium package"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_component(f"{CHROMIUM} is missing: install Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,19 +1,15 @@
 """A real SMTP server (aiosmtpd on loopback) and an app that delivers to it."""
-import os
-
 import pytest
 
 from portal.extensions import db
+from tests.conftest import missing_component
 
 
 def _require_aiosmtpd():
     try:
         import aiosmtpd  # noqa: F401
     except ImportError:
-        reason = "aiosmtpd is missing: pip install -e '.[test]'"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_component("aiosmtpd is missing: pip install -e '.[test]'")
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from portal.extensions import db
 from portal.mail.models import InboundMail
 from portal.models import Ticket
 
+from tests.conftest import missing_component
+
 from .imap_server import PASSWORD, Dovecot, dovecot_binary
 from .inbound_helpers import SUPPORT, build_world, comments_of, corpus, make_ticket, reply_address
 
@@ -17,10 +19,7 @@ from .inbound_helpers import SUPPORT, build_world, comments_of, corpus, make_tic
 @pytest.fixture(scope="module")
 def dovecot():
     if dovecot_binary() is None:
-        reason = "dovecot is missing: install Debian's dovecot-imapd"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_component("dovecot is missing: install Debian's dovecot-imapd")
     with Dovecot([SUPPORT, "hr@globex.example"]) as server:
         yield server
 

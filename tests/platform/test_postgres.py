@@ -20,6 +20,8 @@ from portal import create_app
 from portal.extensions import db
 from portal.models import Brand, Ticket, User
 
+from tests.conftest import missing_component
+
 from .schema import STALE, schema_differences, table_names
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -68,10 +70,7 @@ def run(command, **kwargs):
 def postgres_url():
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
-        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's postgresql"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_component("PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's postgresql")
     home = tempfile.mkdtemp(prefix="guichet-pg-")
     if os.geteuid() == 0:
         owner = pwd.getpwnam(UNPRIVILEGED)
