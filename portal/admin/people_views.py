@@ -55,7 +55,7 @@ def members():
 def _render_members(form=None, status=200, error: ServiceError | None = None):
     """The members page; after a refused change to a member, with the reason above the list."""
     memberships = _members()
-    admins = services.admin_count(current_brand)
+    admins = sum(m.role == policy.ADMIN_ROLE for m in memberships)  # the list holds every member
     removal_refused = {m.id: reason_text(policy.decide_admin_leaving(m.role, None, admins)) for m in memberships}
     return render_template("admin/members.html", memberships=memberships, form=form or AddMemberForm(),
                            role_labels=ROLE_LABELS, invitations=pending_invitations(current_brand),
