@@ -79,8 +79,14 @@ def seed_outbox(db_path: str, count: int) -> set[str]:
         now = utcnow()
         rows = [{"brand_id": brand.id, "to_email": f"person{n}@example.com",
                  "subject": f"[#{n}] Your request has an answer", "kind": "ticket_reply", "language": "en",
-                 "body": f"Hello,\n\nAn agent answered your request #{n}.\n\n{'Lorem ipsum dolor sit amet. ' * 20}\n",
-                 "html": f"<p>Hello,</p><p>An agent answered your request <b>#{n}</b>.</p>",
+                 # As a public reply's notification is queued: its words, laid out when it is sent.
+                 "content": {"subject": f"[#{n}] New reply: Printer", "brand_name": "Bench Support",
+                             "colour": "#0d6efd", "greeting": f"Hello Person {n},",
+                             "lines": [f"Alan Agent replied to your request #{n}, “Printer”:"],
+                             "quote": "Lorem ipsum dolor sit amet. " * 20, "quote_author": "Alan Agent",
+                             "links": [["Open your request", f"https://help.bench.example/bench/hc/en/requests/{n}"]],
+                             "footer": f"You receive this message about request #{n} at Bench Support.",
+                             "signature": "The Bench Support team", "language": "en"},
                  "message_id": f"<{secrets.token_hex(16)}@bench.example>", "state": "queued", "attempts": 0,
                  "next_attempt_at": now, "created_at": now} for n in range(count)]
         db.session.execute(insert(MailOutbox), rows)

@@ -78,6 +78,7 @@ def list_command(state, limit):
 def show_command(mail_id):
     """Print one message as it is (or would be) sent, then its delivery state."""
     from .compose import compose
+    from .layout import parts
     from .outbox import sender_for
 
     with read_connection() as conn:
@@ -89,7 +90,7 @@ def show_command(mail_id):
         raise click.ClickException(f"No message {mail_id}.")
     sender = sender_for(brand)
     try:
-        text = compose(row, sender).decode("ascii")
+        text = compose(row, sender, *parts(row)).decode("ascii")
     except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
         raise click.ClickException(f"Message {mail_id} cannot be written (its address?).") from None
     click.echo(text)

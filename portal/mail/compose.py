@@ -80,8 +80,9 @@ def _part(content: str, subtype: str) -> tuple[str, str]:
     return headers, body.replace("\n", _CRLF)
 
 
-def compose(mail, sender: str) -> bytes:
-    """The message of an outbox row (or any object with its columns), from `sender`."""
+def compose(mail, sender: str, text: str, html: str | None) -> bytes:
+    """The message of an outbox row (or any object with its columns), from `sender`, with its
+    text body and optional HTML alternative (laid out by `layout.parts`)."""
     headers = [
         f"From: {named_address(sender)}",
         f"To: {address(mail.to_email)}",
@@ -101,12 +102,12 @@ def compose(mail, sender: str) -> bytes:
     if mail.language:
         headers.append(f"Content-Language: {address_safe(mail.language)}")
     headers.append("MIME-Version: 1.0")
-    text_headers, text_body = _part(mail.body, "plain")
-    if not mail.html:
+    text_headers, text_body = _part(text, "plain")
+    if not html:
         return (_CRLF.join(headers) + _CRLF + text_headers + _CRLF + text_body).encode("ascii")
     # "=_" never occurs in quoted-printable, and the token makes it unguessable in 7bit text.
     boundary = "=_" + secrets.token_hex(16)
-    html_headers, html_body = _part(mail.html, "html")
+    html_headers, html_body = _part(html, "html")
     headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"')
     return (_CRLF.join(headers) + _CRLF + _CRLF
             # The line break before a boundary belongs to it: one more keeps each part's last one.

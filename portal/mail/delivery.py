@@ -38,6 +38,7 @@ from ..extensions import db
 from ..models_base import utcnow
 from .models import DROPPED, FAILED, QUEUED, SENDING, SENT, MailOutbox
 from .compose import compose, one_line, sender_address
+from . import layout
 from .outbox import sender_for
 
 log = logging.getLogger(__name__)
@@ -433,7 +434,7 @@ class Lane:
                     continue
                 sender = self.senders[row.brand_id]
                 try:
-                    data, envelope_sender = compose(row, sender), sender_address(sender)
+                    data, envelope_sender = compose(row, sender, *layout.parts(row)), sender_address(sender)
                 except (ValueError, TypeError, UnicodeError, IndexError, LookupError):
                     outcomes.add(row.id, state=FAILED, last_error="the message could not be written (address?)")
                     counts.failed += 1

@@ -27,8 +27,12 @@ class MailOutbox(db.Model):
     brand_id: Mapped[int | None] = mapped_column(ForeignKey("brands.id", ondelete="CASCADE"), index=True)
     to_email: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(255))
-    body: Mapped[str] = mapped_column(Text)
-    html: Mapped[str | None] = mapped_column(Text)  # an HTML alternative to the text body
+    # The message is its text body (and HTML alternative), or a notification's content: its
+    # translated words, laid out as text and HTML when it is sent (layout.py), so that the request
+    # that causes a notification only writes this row.
+    body: Mapped[str | None] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[dict | None] = mapped_column(JSON)
     kind: Mapped[str] = mapped_column(String(40))
     language: Mapped[str | None] = mapped_column(String(5))  # the recipient's, for Content-Language
     message_id: Mapped[str] = mapped_column(String(255))  # "<…@host>", set when queued

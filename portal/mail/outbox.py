@@ -10,6 +10,7 @@ configured nothing is written to disk, whatever `MAIL_DROP_DIR` says.
 import logging
 import os
 import secrets
+from types import SimpleNamespace
 from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
@@ -20,7 +21,9 @@ from sqlalchemy.orm import Session
 from ..brands.settings import settings_for
 from ..extensions import db
 from ..models_base import utcnow
+from ..statements import statement
 from .compose import compose, one_line
+from .layout import parts
 from .models import QUEUED, MailOutbox
 
 log = logging.getLogger(__name__)
@@ -29,32 +32,45 @@ _PENDING = "mail_drop_pending"
 DEFAULT_FROM = "Guichet <no-reply@guichet.invalid>"
 
 
-def queue_mail(brand, to_email: str, subject: str, body: str, kind: str, *, html: str | None = None,
-               language: str | None = None, in_reply_to: str | None = None, references: str | None = None,
-               reply_to: str | None = None, message_id: str | None = None) -> MailOutbox:
-    """One message to one recipient, added to the current transaction (not committed).
+def queue_mail(brand, to_email: str, subject: str, body: str | None, kind: str, *, html: str | None = None,
+               content: dict | None = None, language: str | None = None, in_reply_to: str | None = None,
+               references: str | None = None, reply_to: str | None = None, message_id: str | None = None,
+               executor=None) -> SimpleNamespace:
+    """One message to one recipient, written in the current transaction (not committed), or in
+    `executor`'s (a connection with a transaction of its own).
 
     `message_id` ("<…@…>") is generated unless given (a caller threading replies may choose it);
     `in_reply_to` and `references` thread it under earlier messages; `reply_to` is the address
-    replies go to. `html` is an alternative to the text `body`; `language` the recipient's."""
+    replies go to. The message is either its text `body` (and `html` alternative) or its
+    `content`, the translated words a notification lays out when it is sent (layout.py);
+    `language` is the recipient's. Answers the row's values (and its id).
+
+    The row is inserted at once on the transaction's connection, not added to the ORM session:
+    nothing reads it back in the request, and the unit of work cost a public reply most of what
+    its notification cost (issue 15's reply-cost benchmark)."""
     now = utcnow()
-    mail = MailOutbox(brand_id=brand.id if brand is not None else None, to_email=to_email.strip(),
-                      subject=one_line(subject)[:255], body=body, html=html, kind=kind,
-                      language=language, message_id=one_line(message_id or new_message_id())[:255],
-                      in_reply_to=_optional(in_reply_to, 255), references_header=_optional(references, None),
-                      reply_to=_optional(reply_to, 320), state=QUEUED, attempts=0,
-                      next_attempt_at=now, created_at=now)
-    db.session.add(mail)
+    mail = SimpleNamespace(brand_id=brand.id if brand is not None else None, to_email=to_email.strip(),
+                           subject=one_line(subject)[:255], body=body, html=html, content=content, kind=kind,
+                           language=language, message_id=one_line(message_id or new_message_id())[:255],
+                           in_reply_to=_optional(in_reply_to, 255), references_header=_optional(references, None),
+                           reply_to=_optional(reply_to, 320), state=QUEUED, attempts=0,
+                           next_attempt_at=now, created_at=now)
+    mail.id = (executor or db.session.connection()).execute(_insert(), vars(mail)).inserted_primary_key[0]
     drop_dir = current_app.config.get("MAIL_DROP_DIR")
     if drop_dir and not current_app.config.get("SMTP_URL"):
         name = f"{mail.created_at:%Y%m%d-%H%M%S}-{kind}-{secrets.token_hex(4)}.eml"
         try:
-            content = compose(mail, sender_for(brand))
+            eml = compose(mail, sender_for(brand), *parts(mail))
         except (ValueError, TypeError, UnicodeError, IndexError):  # the row stands; the file is a convenience
             log.warning("development mail %s to one recipient could not be written as .eml", kind)
         else:
-            db.session().info.setdefault(_PENDING, []).append((os.path.join(drop_dir, name), content))
+            db.session().info.setdefault(_PENDING, []).append((os.path.join(drop_dir, name), eml))
     return mail
+
+
+@statement
+def _insert():
+    return MailOutbox.__table__.insert()
 
 
 def _optional(value: str | None, limit: int | None) -> str | None:

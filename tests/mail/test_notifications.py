@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.mail.layout import parts
 from portal.mail.models import MailOutbox
 from portal.models import GroupMember, Ticket, TicketCollaborator, TicketForm
 from tests.conftest import signin
@@ -202,7 +203,7 @@ def test_without_ratings_the_solved_mail_has_no_rating_link(mail_app, world):
     ticket = ticket_for(world, assignee_id=world.agent.id)
     workspace_post(client_for(mail_app, world.brand, world.agent), ticket, status="solved")
     [solved] = queued("request_solved")
-    assert solved.to_email == world.user.email and "#rating" not in solved.body
+    assert solved.to_email == world.user.email and "#rating" not in parts(solved)[0]
 
 
 def test_a_deactivated_requester_gets_nothing(mail_app, world):
@@ -229,7 +230,7 @@ def test_an_offline_supervisor_is_mailed_an_assistance_request(mail_app, world):
         db.session.commit()
     mails = queued("assistance_requested")
     assert [m.to_email for m in mails] == [world.supervisor.email]
-    assert "Customer is angry" in mails[0].body and "Alan Agent" in mails[0].body
+    assert "Customer is angry" in parts(mails[0])[0] and "Alan Agent" in parts(mails[0])[0]
 
 
 def test_an_email_change_notifies_the_old_and_the_new_address(mail_app, world):
@@ -293,4 +294,4 @@ def test_an_assist_that_times_out_on_a_page_view_still_sends_its_summary(mail_ap
     db.session.expire_all()
     assert db.session.get(Interaction, interaction.id).end_reason == "timed_out"
     [summary] = queued("assist_summary")
-    assert summary.to_email == world.user.email and "Nothing was changed on your behalf." in summary.body
+    assert summary.to_email == world.user.email and "Nothing was changed on your behalf." in parts(summary)[0]
