@@ -1,17 +1,13 @@
-"""Brand settings and the audit log, for admins. Every change is audited (who, old, new).
+"""Brand settings, for admins. Every change is audited (who, old, new).
 
 Callers commit on success and roll back on ServiceError, so a refused change writes nothing.
 """
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from ..audit.models import AuditEvent
-from ..auth.models import User
 from ..brands.colours import is_colour
 from ..brands.services import change_settings
 from ..brands.settings import SETTINGS, Setting, SettingError, coerce, settings_for
 from ..audit.services import record
-from ..extensions import db
 from .common import ServiceError
 
 _BOOL_WORDS = {"1": True, "true": True, "on": True, "yes": True,
@@ -83,16 +79,3 @@ def update_colour(brand, value: str) -> dict[str, tuple]:
     brand.colour = value
     record("brand.setting_changed", brand=brand, obj=brand, key="colour", old=old, new=value)
     return {"colour": (old, value)}
-
-
-def audit_page(brand, page: int, per_page: int = 50):
-    """One page of the brand's audit events, newest first, each with its actor: one query."""
-    rows = db.session.execute(
-        select(AuditEvent, User)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.brand_id == brand.id)
-        .order_by(AuditEvent.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
-    ).all()
-    return rows[:per_page], len(rows) > per_page

@@ -2,7 +2,6 @@
 from flask import redirect, render_template, request, url_for
 from flask_babel import format_decimal
 
-from ..audit.labels import action_label
 from ..brands import current_brand
 from ..brands.colours import DEFAULT_COLOUR, is_colour, light_text_shortfall
 from ..brands.settings import SETTINGS, settings_for
@@ -12,7 +11,8 @@ from . import bp
 from ..notices import N_, notify
 from .common import ServiceError
 from .forms import SETTING_CHOICE_LABELS
-from .services import audit_page, update_colour, update_settings
+from .audit_log import action_choices, audit_page, read_filter
+from .services import update_colour, update_settings
 
 
 @bp.get("/")
@@ -69,7 +69,7 @@ def settings():
 
 @bp.get("/audit")
 def audit():
-    page = parse_int(request.args.get("page"), 1, MAX_PAGE) or 1
-    rows, has_more = audit_page(current_brand, page)
-    return render_template("admin/audit.html", rows=rows, page=page, has_more=has_more,
-                           action_label=action_label)
+    wanted, errors = read_filter(request.args, parse_int(request.args.get("page"), 1, MAX_PAGE) or 1)
+    rows, has_more = audit_page(current_brand, wanted)
+    return render_template("admin/audit.html", rows=rows, wanted=wanted, has_more=has_more, errors=errors,
+                           actions=action_choices()), 400 if errors else 200

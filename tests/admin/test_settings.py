@@ -78,6 +78,6 @@ def test_bad_values_are_refused_and_nothing_is_written(client, as_admin, data, m
 def test_audit_log_lists_the_brands_events_only(client, as_admin, login):
     client.post("/acme/admin/settings", data={"satisfaction_ratings": "0"})
     html = client.get("/acme/admin/audit").get_data(as_text=True)
-    assert "brand.setting_changed" in html and "Ada Admin" in html and "satisfaction_ratings" in html
+    assert "brand.setting_changed" in html and "Ada Admin" in html and "Satisfaction ratings" in html
     login(as_admin.other_brand, as_admin.other_admin)
-    assert "satisfaction_ratings" not in client.get("/globex/admin/audit").get_data(as_text=True)
+    assert "Satisfaction ratings" not in client.get("/globex/admin/audit").get_data(as_text=True)
