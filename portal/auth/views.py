@@ -26,6 +26,7 @@ from .services import (
     sign_up,
     update_profile,
 )
+from .browsers import browser_label
 from .sessions import current_session_row, end_session, sessions_of, start_session
 from .throttle import clear_failures, client_address, record_failure, too_many_failures
 from ..service_error import ServiceError
@@ -154,7 +155,7 @@ def _profile_page(status=200, **forms):
     # e-mail and tokens are not the user's to see.
     own = person.id == current_user.id
     return render_template("auth/profile.html", user=person, own_profile=own,
-                           sessions=sessions_of(current_user) if own else [],
+                           sessions=sessions_of(current_user) if own else [], browser_label=browser_label,
                            this_session_id=this_session.id if this_session else None, **forms), status
 
 

@@ -52,10 +52,37 @@ def test_profile_lists_sessions_and_marks_this_one(app, client, make_brand, make
     client.environ_base["HTTP_USER_AGENT"] = "TestBrowser/1.0"
     login(brand, user)
     page = client.get("/acme/hc/en/profile").get_data(as_text=True)
-    assert "TestBrowser/1.0" in page
+    assert 'title="TestBrowser/1.0">Unknown browser</td>' in page  # no rule knows it: its raw text on hover
     assert page.count("This one") == 1
     assert page.count("Sign out this one") == 1
     assert "Sign out all others" in page
+
+
+FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SAFARI_ON_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "
+                    "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1")
+
+
+def test_sessions_read_as_browser_and_system_in_the_pages_language(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    phone = app.test_client()
+    phone.environ_base["HTTP_USER_AGENT"] = SAFARI_ON_IPHONE
+    signin(phone, brand, user)
+    client.environ_base["HTTP_USER_AGENT"] = FIREFOX_ON_WINDOWS
+    login(brand, user)
+    page = client.get("/acme/hc/en/profile").get_data(as_text=True)
+    assert ">Firefox on Windows</td>" in page and ">Mobile Safari on iOS</td>" in page
+    assert ">Firefox sous Windows</td>" in client.get("/acme/hc/fr/profile").get_data(as_text=True)
+
+
+def test_an_odd_user_agent_never_breaks_the_profile(app, client, make_brand, make_user, login):
+    brand = make_brand("acme")
+    user = make_user(roles={brand: "end_user"})
+    client.environ_base["HTTP_USER_AGENT"] = "<script>alert(1)</script>" + "A" * 5000
+    login(brand, user)
+    page = client.get("/acme/hc/en/profile")
+    assert page.status_code == 200 and "<script>alert(1)" not in page.get_data(as_text=True)
 
 
 def test_profile_dates_follow_the_locale(app, client, make_brand, make_user, login):
