@@ -12,6 +12,11 @@ SQLALCHEMY_DATABASE_URI = os.environ.get(
 # The address people reach Guichet at, for links in e-mail (never taken from a request's Host header);
 # a brand with a host mapping gets its own host with this scheme and port.
 BASE_URL = os.environ.get("GUICHET_BASE_URL", "http://127.0.0.1:5000")
+# Attached files (DESIGN §15), content-addressed; a shared volume when several hosts serve the app.
+ATTACHMENTS_DIR = os.environ.get("GUICHET_ATTACHMENTS_DIR", os.path.join(_instance, "attachments"))
+# The largest request body accepted at all (a brand's own limits are checked per file): past it, a
+# translated 413 page; under it, a file over the brand's limit is a 413 with the form kept.
+MAX_CONTENT_LENGTH = int(os.environ.get("GUICHET_MAX_REQUEST_MB", "256")) * 1024 * 1024
 SEARCH_INDEX_DIR = os.environ.get("GUICHET_SEARCH_INDEX_DIR", os.path.join(_instance, "search-index"))
 # Outgoing mail (DESIGN §14): `flask mail deliver [--loop]` sends the outbox over SMTP, e.g.
 # smtp://user:pass@host:587?starttls=1 or smtps://user:pass@host:465 (user and password URL-encoded).

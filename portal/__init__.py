@@ -65,6 +65,7 @@ def _register_blueprints(app):
     from .agent import bp as agent_bp
     from .api import bp as api_bp, tokens_bp as api_tokens_bp
     from .assist import bp as assist_bp
+    from .attachments import bp as attachments_bp
     from .auth import bp as auth_bp
     from .brands.views import bp as brands_bp
     from .health import bp as health_bp
@@ -74,7 +75,7 @@ def _register_blueprints(app):
     from .static_routes import bp as static_routes_bp
 
     for bp in (brands_bp, i18n_bp, auth_bp, helpcenter_bp, agent_bp, admin_bp, search_bp,
-               assist_bp, api_bp, api_tokens_bp, static_routes_bp, health_bp):
+               assist_bp, attachments_bp, api_bp, api_tokens_bp, static_routes_bp, health_bp):
         app.register_blueprint(bp)
 
 

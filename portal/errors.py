@@ -1,8 +1,8 @@
 """Friendly, translated error pages; JSON for API paths."""
-from flask import g, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
 from .extensions import db
@@ -51,6 +51,14 @@ def register_error_handlers(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         return render_error(400, _("The form expired or was sent from elsewhere. Please try again."))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_error):
+        # Past MAX_CONTENT_LENGTH nothing of the form was read; a file over the brand's own limit
+        # is refused by its form instead, with what was typed kept (portal.attachments).
+        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return render_error(413, _("What you sent is too large (more than %(max)d MB at once). Go back to the "
+                                   "form: what you typed is still there; attach fewer or smaller files.", max=limit))
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -19,3 +19,4 @@ from .search.models import SearchOutbox  # noqa: F401
 from .assist.models import Interaction  # noqa: F401
 from .mail.models import MailOutbox  # noqa: F401
 from .api.models import ApiRateCounter, ApiToken  # noqa: F401
+from .attachments.models import Attachment  # noqa: F401

@@ -264,6 +264,32 @@ def sees_internal_notes(person, brand, ticket, group_ids) -> bool:
     return True
 
 
+def can_read_comment(person, brand, ticket, comment_is_public: bool, group_ids, assisted_by=None) -> bool:
+    """Whether `person` reads one comment of `ticket`, by the rules that build its threads: staff
+    who see the ticket in the workspace read its public comments, and its internal notes when
+    sees_internal_notes lets them; anyone else reads the public comments of a request they may
+    view in the help centre (VIEW_REQUEST). group_ids: the person's groups in this brand."""
+    if person is None or ticket.brand_id != brand.id:
+        return False
+    if can_view_in_workspace(person, brand, ticket, group_ids):
+        return comment_is_public or sees_internal_notes(person, brand, ticket, group_ids)
+    return comment_is_public and decide(person, brand, VIEW_REQUEST, ticket=ticket, assisted_by=assisted_by).allowed
+
+
+def decide_attachment(person, brand, attachment, ticket=None, comment_is_public: bool = False, group_ids=(),
+                      assisted_by=None) -> Decision:
+    """May `person` read an attached file (DESIGN §15)? One on a comment: exactly those who read
+    the comment (can_read_comment). One not on a comment yet (an upload waiting for its comment,
+    a draft's): its uploader alone. Every refusal is a 404: nothing tells that it exists."""
+    if person is None or attachment.brand_id != brand.id:
+        return _deny(404)
+    if attachment.comment_id is None:
+        return ALLOW if attachment.uploader_id == person.id else _deny(404)
+    if ticket is None or not can_read_comment(person, brand, ticket, comment_is_public, group_ids, assisted_by):
+        return _deny(404)
+    return ALLOW
+
+
 def warn_sensitive_form(person, brand, form) -> bool:
     """The multi-department warning on a form page (DESIGN §5.2)."""
     if not is_staff(person, brand) or settings_for(brand).hide_internal_notes_from_agent_requesters:

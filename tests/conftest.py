@@ -25,6 +25,7 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "ATTACHMENTS_DIR": str(tmp_path / "attachments"),
         "MAIL_DROP_DIR": str(tmp_path / "mail"),
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,

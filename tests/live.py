@@ -17,6 +17,7 @@ def demo_server(tmp, **config):
     """Yield (app, base_url, port): the demo app served on a free loopback port until exit."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'live.sqlite3'}",
                       "SEARCH_INDEX_DIR": str(tmp / "search-index"), "SECRET_KEY_FILE": str(tmp / "secret_key"),
+                      "ATTACHMENTS_DIR": str(tmp / "attachments"),
                       "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, **config})
     with app.app_context():
         db.create_all()

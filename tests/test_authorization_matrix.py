@@ -46,6 +46,9 @@ from portal.agent.models import AssistanceRequest
 from portal.api.auth import hash_secret
 from portal.api.models import ApiToken
 from portal.assist.models import Interaction
+from portal.attachments.models import Attachment
+from portal.attachments.services import _token_hash
+from portal.attachments.storage import storage
 from portal.auth import invitations as invitation_service
 from portal.auth import reset as reset_service
 from portal.auth.models import Invitation, User, UserSession
@@ -199,6 +202,11 @@ EXPECTED = {
     "GET /<brand>/api/v2/users/<int:user_id>/requests":                                     "LFF....F.",
     "GET /<brand>/api/v2/users/me":                                                         "LF.....F.",
     "GET /<brand>/api/v2/users/search":                                                     "LFFF...F.",
+    "POST /<brand>/api/v2/uploads":                                                         "LF.....F.",
+    "DELETE /<brand>/api/v2/uploads/<token>":                                               "LF.NNNNFN",  # user@'s upload: hers alone
+    # --- Attachments (§15): exactly who reads the comment (a public one on user@'s request here)
+    "GET /<brand>/attachments/<int:attachment_id>":                                         "LN.....N.",
+    "GET /<brand>/attachments/<int:attachment_id>/thumbnail":                               "LNNNNNNNN",  # a text file has none
     # --- Directory, assets, locale switch: open to all
     "GET /":                                                                                ".........",
     "GET /<brand>/":                                                                        ".........",
@@ -264,6 +272,10 @@ def _user(email):
     return _by(User, email=email)
 
 
+def _first_comment(ticket) -> int:
+    return db.session.scalar(select(Comment.id).where(Comment.ticket_id == ticket.id).order_by(Comment.id).limit(1))
+
+
 def _objects(acme, globex):
     """{kind: (acme id, globex id)} on the demo data, plus the few rows the demo does not have."""
     now = utcnow()
@@ -304,6 +316,17 @@ def _objects(acme, globex):
                 for t in (printer, payslip) for n, o, r, c in ((f"c{t.id}", "accepted", "reply", mailed[t is payslip].id),
                                                               (f"r{t.id}", "rejected", "no_body", None))]
     db.session.add_all(received)
+    # An attachment on each brand's request (its first, public comment), and an upload of user@'s
+    # waiting for its comment in each brand (its token is the path value of DELETE /uploads/<token>).
+    stored = storage().put_bytes(b"matrix attachment\n")
+    files = [Attachment(brand_id=t.brand_id, comment_id=_first_comment(t), uploader_id=t.requester_id,
+                        file_name="matrix.txt", content_type="text/plain", size=stored.size, content_key=stored.key)
+             for t in (printer, payslip)]
+    upload_tokens = ("matrix-upload-acme", "matrix-upload-globex")
+    uploads = [Attachment(brand_id=b.id, uploader_id=user.id, token_hash=_token_hash(token), file_name="up.txt",
+                          content_type="text/plain", size=stored.size, content_key=stored.key)
+               for b, token in zip((acme, globex), upload_tokens)]
+    db.session.add_all(files + uploads)
     db.session.commit()
     membership = [_by(Membership, brand_id=acme.id, user_id=niels.id).id,
                   _by(Membership, brand_id=globex.id, user_id=marie.id).id]
@@ -318,8 +341,9 @@ def _objects(acme, globex):
         "interaction_id": (None, globex_interaction.id),  # acme's: the assist started below
         "brand_id": (acme.id, globex.id), "session_id": (None, None),  # filled once people signed in
         "comment_id": tuple(c.id for c in mailed), "inbound_id": (received[1].id, received[3].id),
-        "version": printer.version,
-        "token": {"auth.invitation": invitation_secrets, "auth.reset_password": (reset_secret, None)},
+        "version": printer.version, "attachment_id": tuple(f.id for f in files),
+        "token": {"auth.invitation": invitation_secrets, "auth.reset_password": (reset_secret, None),
+                  "api.delete_upload": upload_tokens},
     }
 
 
@@ -330,7 +354,7 @@ def matrix(tmp_path_factory):
         "TESTING": True, "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"), "MAIL_DROP_DIR": str(tmp_path / "mail"),
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "WTF_CSRF_ENABLED": False,
+        "ATTACHMENTS_DIR": str(tmp_path / "attachments"), "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "WTF_CSRF_ENABLED": False,
         "API_RATE_LIMIT_PER_MINUTE": 10**9, "SIGNIN_MAX_FAILURES": 10**6,
         "SIGNIN_MAX_FAILURES_PER_IP": 10**7, "SIGNIN_MAX_FAILURES_PER_ACCOUNT": 10**7,
         "PASSWORD_RESET_MAX_PER_IP": 10**6,

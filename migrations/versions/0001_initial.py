@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 15:08:03.500780
+Create Date: 2026-12-02 18:40:40.023072
 
 """
 from alembic import op
@@ -525,6 +525,37 @@ def upgrade():
         batch_op.create_index('ix_assistance_notices_open', ['supervisor_id', 'closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_assistance_notices_request_id'), ['request_id'], unique=False)
 
+    op.create_table('attachments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('brand_id', sa.Integer(), nullable=False),
+    sa.Column('comment_id', sa.Integer(), nullable=True),
+    sa.Column('draft_id', sa.Integer(), nullable=True),
+    sa.Column('uploader_id', sa.Integer(), nullable=False),
+    sa.Column('assisted_by_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=True),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content_key', sa.String(length=64), nullable=False),
+    sa.Column('thumbnail_key', sa.String(length=64), nullable=True),
+    sa.Column('thumbnail_size', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assisted_by_id'], ['users.id'], name=op.f('fk_attachments_assisted_by_id_users')),
+    sa.ForeignKeyConstraint(['brand_id'], ['brands.id'], name=op.f('fk_attachments_brand_id_brands'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['comment_id'], ['comments.id'], name=op.f('fk_attachments_comment_id_comments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['draft_id'], ['drafts.id'], name=op.f('fk_attachments_draft_id_drafts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploader_id'], ['users.id'], name=op.f('fk_attachments_uploader_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attachments')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_attachments_token_hash'))
+    )
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attachments_brand_id'), ['brand_id'], unique=False)
+        batch_op.create_index('ix_attachments_comment_id', ['comment_id', 'id'], unique=False)
+        batch_op.create_index('ix_attachments_content_key', ['content_key'], unique=False)
+        batch_op.create_index('ix_attachments_draft_id', ['draft_id'], unique=False)
+        batch_op.create_index('ix_attachments_thumbnail_key', ['thumbnail_key'], unique=False)
+
     op.create_table('mail_inbound',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('brand_id', sa.Integer(), nullable=True),
@@ -563,6 +594,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_mail_inbound_comment_id'))
 
     op.drop_table('mail_inbound')
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_index('ix_attachments_thumbnail_key')
+        batch_op.drop_index('ix_attachments_draft_id')
+        batch_op.drop_index('ix_attachments_content_key')
+        batch_op.drop_index('ix_attachments_comment_id')
+        batch_op.drop_index(batch_op.f('ix_attachments_brand_id'))
+
+    op.drop_table('attachments')
     with op.batch_alter_table('assistance_notices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assistance_notices_request_id'))
         batch_op.drop_index('ix_assistance_notices_open')

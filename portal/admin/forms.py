@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..assist.models import CHANNEL_LABELS
+from ..attachments.web import ATTACHMENT_KIND_LABELS
 from ..numbers import parse_id
 
 ROLE_LABELS = {"end_user": _l("End user"), "light_agent": _l("Light agent"), "agent": _l("Agent"),
@@ -19,7 +20,7 @@ AUDIENCE_LABELS = {"end_user": _l("End users"), "agent": _l("Agents")}
 LANGUAGE_LABELS = {"en": _l("English"), "fr": _l("French")}
 # The names shown for the choices of settings that have choices, by setting key.
 SETTING_CHOICE_LABELS = {"assist_channels": CHANNEL_LABELS, "locales": LANGUAGE_LABELS,
-                         "default_locale": LANGUAGE_LABELS}
+                         "default_locale": LANGUAGE_LABELS, "attachment_kinds": ATTACHMENT_KIND_LABELS}
 
 
 def choices(labels: dict) -> list[SelectChoice]:

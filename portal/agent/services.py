@@ -51,6 +51,7 @@ class TicketUpdate:
     fields: dict[int, Any] = dc_field(default_factory=dict)
     body: str = ""
     public: bool = False
+    files: tuple = ()  # stored attachments (portal.attachments) for the reply
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class NewTicket:
     assignee_id: int | None = None
     public: bool = True
     fields: dict[int, Any] = dc_field(default_factory=dict)
+    files: tuple = ()  # stored attachments (portal.attachments) for the first comment
 
 
 def _check_choice(value, choices, message):
@@ -116,8 +118,8 @@ def update_ticket(ticket, actor: Actor, brand, update: TicketUpdate, current_fie
     changes = _changes(ticket, update, current_fields)
     if not policy.can_change_ticket(actor.person, brand) and (changes or update.public):
         raise ServiceError(403, _("Light agents can only add internal notes."))
-    if body:
-        body = check_body(body)
+    if body or update.files:
+        body = check_body(body)  # files come with a message, as in Zendesk
     if not changes and not body:
         raise ServiceError(422, _("There is nothing to update: change something or write a reply."))
     opened = policy.status_on_agent_update(ticket.status)
@@ -127,7 +129,7 @@ def update_ticket(ticket, actor: Actor, brand, update: TicketUpdate, current_fie
         _validate_and_apply(ticket, actor, brand, changes, current_fields)
     try:
         if body:
-            add_comment(ticket, actor, body, public=update.public)
+            add_comment(ticket, actor, body, public=update.public, files=update.files)
         else:
             ticket.updated_at = utcnow()
         db.session.flush()
@@ -245,7 +247,7 @@ def create_on_behalf(brand, actor: Actor, form, new: NewTicket, channels=WORKSPA
     group, assignee = _resolve_assignment(brand, actor.person, group_id, new.assignee_id, solving=False)
     requester = _requester(brand, actor.person, new.requester_email)
     ticket = build_request(brand, form, requester, actor, new.subject, new.body, check.filled,
-                           channel=channel, public=new.public)
+                           channel=channel, public=new.public, files=new.files)
     ticket.priority, ticket.type = priority, kind
     ticket.group_id = group.id if group else None
     ticket.assignee_id = assignee.id if assignee else None

@@ -29,4 +29,4 @@ def _install():
 
 
 _install()
-from . import openapi, requests, resources, tickets, token_views  # noqa: E402,F401
+from . import openapi, requests, resources, tickets, token_views, uploads  # noqa: E402,F401

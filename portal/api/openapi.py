@@ -44,8 +44,17 @@ SCHEMAS = {
                        "tags": {"type": "array", "items": {"type": "string"}},
                        "satisfaction_rating": _nullable("object")}, list(_TICKET_COMMON)),
     "Comment": _object({"id": _ID, "type": {"type": "string"}, "body": {"type": "string"},
-                        "public": {"type": "boolean"}, "author_id": _ID, "created_at": _TIME, "via": _VIA},
-                       ["id", "body", "public", "author_id"]),
+                        "public": {"type": "boolean"}, "author_id": _ID, "created_at": _TIME, "via": _VIA,
+                        "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}},
+                       ["id", "body", "public", "author_id", "attachments"]),
+    "Attachment": _object({"id": _ID, "file_name": {"type": "string"}, "content_url": {"type": "string"},
+                           "content_type": {"type": "string"}, "size": {"type": "integer"},
+                           "inline": {"type": "boolean"}, "thumbnails": {"type": "array", "items": {"type": "object"}}},
+                          ["id", "file_name", "content_url", "content_type", "size", "thumbnails"]),
+    "Upload": _object({"token": {"type": "string"}, "expires_at": _TIME,
+                       "attachment": {"$ref": "#/components/schemas/Attachment"},
+                       "attachments": {"type": "array", "items": {"$ref": "#/components/schemas/Attachment"}}},
+                      ["token", "attachment", "attachments"]),
     "User": _object({"id": _ID, "url": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"},
                      "role": {"type": "string", "enum": ["end-user", "agent", "admin"]},
                      "role_type": _nullable("integer"), "active": {"type": "boolean"},
@@ -102,7 +111,8 @@ def _id(name: str) -> dict:
     return _param(name, "path", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1})
 
 
-_COMMENT_IN = _object({"body": {"type": "string"}, "public": {"type": "boolean"}})
+_COMMENT_IN = _object({"body": {"type": "string"}, "public": {"type": "boolean"},
+                       "uploads": {"type": "array", "items": {"type": "string"}}})
 _CUSTOM_IN = {"type": "array", "items": _object({"id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                                                   "value": {"type": "string"}}, ["id"])}
 REQUEST_IN = _object({"request": _object({"subject": {"type": "string"}, "comment": _COMMENT_IN,
@@ -117,6 +127,18 @@ TICKET_IN = _object({"ticket": _object({
     ["ticket"])
 RATING_IN = _object({"satisfaction_rating": _object({"score": {"type": "string", "enum": ["good", "bad"]},
                                                      "comment": {"type": "string"}})}, ["satisfaction_rating"])
+
+
+def _upload_operation() -> dict:
+    """The file is the raw body (any type: it is sniffed from its bytes), named by `filename`."""
+    operation = _operation("Upload a file for a later comment (its token goes in comment.uploads)",
+                           _json(_one("upload", "Upload"), "Created"), "201",
+                           params=[_param("filename", "query", {"type": "string", "minLength": 1, "maxLength": 200},
+                                          required=True)])
+    operation["responses"]["413"] = _json(_ref("Error"), "Error")
+    operation["requestBody"] = {"required": True, "content": {"application/octet-stream": {
+        "schema": {"type": "string", "format": "binary"}}}}
+    return operation
 
 
 def _paths() -> dict:
@@ -154,6 +176,11 @@ def _paths() -> dict:
         "/tickets/{ticket_id}/satisfaction_rating.json": {
             "post": _operation("Rate your solved request", _json(_one("satisfaction_rating", "SatisfactionRating")),
                                params=[ticket_id], body=RATING_IN)},
+        "/uploads.json": {"post": _upload_operation()},
+        "/uploads/{token}.json": {"delete": {
+            "summary": "Drop an upload not attached yet", "parameters": [_param("token", "path", {"type": "string"})],
+            "responses": {"204": {"description": "Dropped"},
+                          **{code: _json(_ref("Error"), "Error") for code in ERROR_STATUSES}}}},
         "/users/me.json": {"get": _operation("You", _json(_one("user", "User")))},
         "/users/search.json": {"get": _operation("Search users (agents)", _json(_page("users", "User")),
                                                  params=[query, *PAGING])},

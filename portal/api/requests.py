@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import policy
+from ..attachments import services as attachments
 from ..brands import current_brand
 from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
@@ -16,7 +17,7 @@ from . import bp
 from .access import as_id, custom_field_values, load_request, require, requests_person
 from .common import comment_of, json_body, page_args, paged, route, string_arg
 from .errors import field_details, refuse
-from .serializers import comment_json, load_extras, rating_json, request_json
+from .serializers import comments_json, load_extras, rating_json, request_json
 from ..actor import Actor
 from ..service_error import ServiceError
 
@@ -99,7 +100,7 @@ def request_comments(request_id):
     page, per_page = page_args()
     thread = queries.public_thread(ticket)
     shown = thread[(page - 1) * per_page: page * per_page]
-    return paged("comments", [comment_json(c) for c in shown], len(thread), page, per_page)
+    return paged("comments", comments_json(shown), len(thread), page, per_page)
 
 
 def _request_form(payload):
@@ -144,8 +145,9 @@ def create_request():
     values, details = _check_submission(form, subject, comment.get("body"), payload.get("custom_fields"))
     if details:
         refuse(422, next(iter(details.values()))[0]["description"], details)
+    files = _service(attachments.claim, current_brand, _actor(person), comment.get("uploads"))
     ticket = _service(services.create_request, current_brand, form, person, _actor(person), subject,
-                      comment.get("body"), values)
+                      comment.get("body"), values, files=files)
     return _one(ticket, 201)
 
 
@@ -154,16 +156,18 @@ def update_request(request_id):
     """A comment, and/or `solved: true`; every permission is checked before anything is written."""
     ticket = load_request(request_id)
     payload = json_body("request")
-    body = comment_of(payload).get("body")
+    comment = comment_of(payload)
+    body = comment.get("body")
     solved = payload.get("solved", False)
     if not isinstance(solved, bool):
         refuse(422, _("solved must be true or false."))
     if solved:
         require(policy.MARK_SOLVED, ticket=ticket)
-    if body is not None:
+    if body is not None or comment.get("uploads") is not None:
         require(policy.COMMENT, ticket=ticket)
         _service(services.check_body, body)
-        _service(services.add_comment, ticket, _actor(current_user), body, public=True)
+        files = _service(attachments.claim, current_brand, _actor(current_user), comment.get("uploads"))
+        _service(services.add_comment, ticket, _actor(current_user), body, public=True, files=files)
     if solved:
         _service(services.mark_solved, ticket, _actor(current_user))
     return _one(ticket)

@@ -7,6 +7,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import policy
+from ..attachments import services as attachments
+from ..attachments.models import INLINE_TYPES
 from ..brands.models import Membership
 from ..extensions import db
 from ..tickets.models import Comment, TicketCollaborator, TicketField, TicketFieldValue
@@ -119,10 +121,32 @@ def ticket_json(ticket, extras: TicketExtras, person, brand, group_ids) -> dict:
     return data
 
 
-def comment_json(comment) -> dict:
+def comments_json(comments) -> list[dict]:
+    """A page of a thread with its attachments (one query for all of them)."""
+    files = attachments.of_comments(c.id for c in comments)
+    return [comment_json(c, files.get(c.id, ())) for c in comments]
+
+
+def attachment_json(row) -> dict:
+    """Zendesk's attachment object; `row` an Attachment or a thread row (of_comments)."""
+    data = {
+        "id": row.id, "file_name": row.file_name, "content_type": row.content_type, "size": row.size,
+        "content_url": url_for("attachments.download", attachment_id=row.id, _external=True),
+        "inline": row.content_type in INLINE_TYPES, "deleted": False, "thumbnails": [],
+    }
+    data["mapped_content_url"] = data["content_url"]
+    if row.thumbnail_size is not None:
+        data["thumbnails"] = [{
+            "id": row.id, "file_name": "thumbnail.png", "content_type": "image/png", "size": row.thumbnail_size,
+            "content_url": url_for("attachments.thumbnail", attachment_id=row.id, _external=True)}]
+    return data
+
+
+def comment_json(comment, files=()) -> dict:
     return {
         "id": comment.id, "type": "Comment", "body": comment.body, "plain_body": comment.body,
-        "public": comment.is_public, "author_id": comment.author_id, "attachments": [],
+        "public": comment.is_public, "author_id": comment.author_id,
+        "attachments": [attachment_json(row) for row in files],
         "via": via(comment.channel), "created_at": iso(comment.created_at),
     }
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import policy
+from ..attachments import services as attachments
 from ..actor import Actor
 from ..agent import queries
 from ..agent.services import UNCHANGED, NewTicket, TicketUpdate, create_on_behalf, update_ticket
@@ -25,7 +26,7 @@ from .access import as_id, custom_field_values
 from .common import comment_of, json_body, page_args, paged, route
 from .errors import field_details, refuse
 from .requests import API_CHANNEL
-from .serializers import comment_json, load_extras, ticket_json
+from .serializers import comments_json, load_extras, ticket_json
 from ..service_error import ServiceError
 
 
@@ -82,7 +83,7 @@ def ticket_comments(ticket_id):
     page, per_page = page_args()
     thread = queries.thread(ticket, policy.sees_internal_notes(current_user, current_brand, ticket, viewer.group_ids))
     shown = thread[(page - 1) * per_page: page * per_page]
-    return paged("comments", [comment_json(c) for c in shown], len(thread), page, per_page)
+    return paged("comments", comments_json(shown), len(thread), page, per_page)
 
 
 def _choice(payload: dict, key: str, default=UNCHANGED):
@@ -99,14 +100,16 @@ def _id(payload: dict, key: str, default=UNCHANGED):
     return as_id(payload[key], _("%(name)s must be a number or null.", name=key))
 
 
-def _comment(payload: dict) -> tuple[str | None, bool]:
-    """The comment's text and whether it is public: Zendesk comments are public unless said
-    otherwise; light agents only ever write internal notes."""
+def _comment(payload: dict) -> tuple[str | None, bool, list]:
+    """The comment's text, whether it is public (Zendesk comments are public unless said
+    otherwise; light agents only ever write internal notes) and the uploads it attaches."""
     comment = comment_of(payload)
     public = comment.get("public", True)
     if not isinstance(public, bool):
         refuse(422, _("comment.public must be true or false."))
-    return comment.get("body"), policy.comment_is_public(current_user, current_brand, public)
+    files = _workspace(attachments.claim, current_brand, Actor.itself(current_user, API_CHANNEL),
+                       comment.get("uploads"))
+    return comment.get("body"), policy.comment_is_public(current_user, current_brand, public), files
 
 
 def _requester_email(payload: dict) -> str:
@@ -134,12 +137,12 @@ def create_ticket():
     subject = payload.get("subject")
     if subject is not None and not isinstance(subject, str):
         refuse(422, _("Please enter a subject."))
-    body, public = _comment(payload)
+    body, public, files = _comment(payload)
     new = NewTicket(requester_email=_requester_email(payload), subject=subject or "", body=body,
                     channel=API_CHANNEL, priority=_choice(payload, "priority", "normal"),
                     type=_choice(payload, "type", "question"), group_id=_id(payload, "group_id", None),
                     assignee_id=_id(payload, "assignee_id", None), public=public,
-                    fields=custom_field_values(payload.get("custom_fields")))
+                    fields=custom_field_values(payload.get("custom_fields")), files=tuple(files))
     ticket = _workspace(create_on_behalf, current_brand, Actor.itself(current_user, API_CHANNEL), form, new,
                         channels=(API_CHANNEL,))
     return _one(ticket, 201)
@@ -183,13 +186,14 @@ def update(ticket_id):
     # one that would win every race) or a fractional stamp is a conflict.
     if stamp is not None and ticket.updated_at.replace(microsecond=0) != stamp:
         _update_conflict()
-    body, public = _comment(payload)
+    body, public, files = _comment(payload)
     # The version read here makes the write itself conditional: a change landing between this
     # check and the commit is a 409 too.
     change = TicketUpdate(version=ticket.version, status=_choice(payload, "status"),
                           priority=_choice(payload, "priority"), type=_choice(payload, "type"),
                           group_id=_id(payload, "group_id"), assignee_id=_id(payload, "assignee_id"),
-                          fields=custom_field_values(payload.get("custom_fields")), body=body or "", public=public)
+                          fields=custom_field_values(payload.get("custom_fields")), body=body or "", public=public,
+                          files=tuple(files))
     _workspace(update_ticket, ticket, Actor.itself(current_user, API_CHANNEL), current_brand, change,
                queries.field_values(ticket), safe_update=stamp is not None)
     db.session.expire_all()

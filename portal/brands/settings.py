@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 CHANNELS = ("phone", "email", "chat", "in_person", "letter", "social", "other")
 LOCALES = ("en", "fr")
+ATTACHMENT_KINDS = ("image", "pdf", "office", "text", "archive")  # portal/attachments/files.py reads them
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,15 @@ SETTINGS: dict[str, Setting] = {
                 label=_l("Languages")),
         Setting("default_locale", str, "en", _l("Default help-centre language."), choices=LOCALES,
                 label=_l("Default language")),
+        Setting("attachment_max_mb", int, 20,
+                _l("Largest file people may attach, in megabytes (each file)."), 1, 100,
+                label=_l("Largest attachment (MB)")),
+        Setting("attachments_per_comment", int, 10,
+                _l("Most files attached to one request or comment."), 1, 50,
+                label=_l("Attachments per comment")),
+        Setting("attachment_kinds", list, list(ATTACHMENT_KINDS),
+                _l("Kinds of file people may attach; the kind is read from the file's content, never from its name."),
+                choices=ATTACHMENT_KINDS, label=_l("Allowed attachments")),
         Setting("mail_from_name", str, "",
                 _l("Name shown as the sender of this brand's e-mail (empty: the brand's name with its own "
                    "address, else the server's default sender)."),

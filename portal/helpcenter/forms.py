@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -18,6 +18,8 @@ class RequestForm(FlaskForm):
         DataRequired(message=_l("Please describe your request.")),
         Length(max=MAX_BODY, message=_l("The message is too long (at most %(max)d characters).")),
     ])
+    # Read by portal.attachments.web; its hint (the brand's limits) is set by the view.
+    attachments = MultipleFileField(_l("Attach files (optional)"))
 
 
 class CommentForm(FlaskForm):
@@ -25,6 +27,7 @@ class CommentForm(FlaskForm):
         DataRequired(message=_l("Please write a message.")),
         Length(max=MAX_BODY, message=_l("The message is too long (at most %(max)d characters).")),
     ])
+    attachments = MultipleFileField(_l("Attach files (optional)"))
 
 
 class RatingForm(FlaskForm):

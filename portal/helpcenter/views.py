@@ -4,9 +4,12 @@ from flask_login import login_required
 
 from .. import access, policy
 from ..access import blocked_while_acting, current_actor
+from ..attachments import services as attachments
+from ..attachments import web as attachment_forms
 from ..brands import current_brand
 from ..input_filter import single_line
 from ..numbers import MAX_PAGE, parse_int, query_id
+from ..service_error import ServiceError
 from ..tickets import fields as ticket_fields
 from ..tickets import queries, services
 from ..tickets.models import STATUSES
@@ -55,6 +58,8 @@ def new_request():
     person = current_actor().person
     form, draft, source = _load_request_form(person)
     page = RequestForm()
+    page.attachments.description = attachment_forms.hint(current_brand)
+    held = attachments.of_draft(draft)
     status = 200
     if request.method == "GET":
         values = {}
@@ -68,29 +73,42 @@ def new_request():
     elif "save_draft" in request.form:
         check = ticket_fields.check_fields(form, _sent_fields(form), ticket_fields.END_USER)
         data = {"description": page.description.data or "", "fields": {str(k): v for k, v in check.filled.items()}}
-        services.save_draft(current_brand, current_actor(), form, page.subject.data, data, draft=draft)
-        notify(N_("Your draft is saved. You can finish it from My activities."), "success")
-        return redirect(url_for("helpcenter.my_activities", tab="drafts"))
+        try:
+            files = attachments.store(current_brand, current_actor(), attachment_forms.posted_files(), len(held))
+        except ServiceError as refused:
+            attachment_forms.refuse_on(page.attachments, refused)
+            views = ticket_fields.field_views(form, ticket_fields.END_USER, check.merged, _sent_fields(form))
+            status = refused.status
+        else:
+            services.save_draft(current_brand, current_actor(), form, page.subject.data, data, draft=draft, files=files)
+            notify(N_("Your draft is saved. You can finish it from My activities."), "success")
+            return redirect(url_for("helpcenter.my_activities", tab="drafts"))
     else:
         sent = _sent_fields(form)
         check = ticket_fields.check_fields(form, sent, ticket_fields.END_USER, enforce_required=True)
         page_valid = page.validate()
-        if page_valid and not check.errors:
-            return _submit(person, form, page, check.filled, draft, source)
-        views = ticket_fields.field_views(form, ticket_fields.END_USER, check.merged, sent, check.errors)
         status = 422
+        if page_valid and not check.errors:
+            try:
+                files = attachments.store(current_brand, current_actor(), attachment_forms.posted_files(), len(held))
+            except ServiceError as refused:  # the form comes back as typed, the file's problem on its input
+                attachment_forms.refuse_on(page.attachments, refused)
+                status = refused.status
+            else:
+                return _submit(person, form, page, check.filled, draft, source, files)
+        views = ticket_fields.field_views(form, ticket_fields.END_USER, check.merged, sent, check.errors)
     return render_template("helpcenter/new_request.html", form=form, page=page, views=views, draft=draft,
                            source=source, warn_sensitive=policy.warn_sensitive_form(person, current_brand, form),
-                           light_agent=policy.writes_internal_only(person, current_brand)), status
+                           light_agent=policy.writes_internal_only(person, current_brand), held=held), status
 
 
 def _sent_fields(form) -> dict:
     return ticket_fields.posted_fields(form, request.form, ticket_fields.END_USER)
 
 
-def _submit(person, form, page, values, draft, source):
+def _submit(person, form, page, values, draft, source, files):
     actor = current_actor()
-    common = dict(subject=page.subject.data, description=page.description.data, field_values=values)
+    common = dict(subject=page.subject.data, description=page.description.data, field_values=values, files=files)
     if draft is not None:
         ticket = services.submit_draft(draft, form, actor, **common)
     elif source is not None:
@@ -164,10 +182,14 @@ def _render_request(ticket, person, comment_form=None, rating_form=None, status=
     can_comment, can_rate = allowed(policy.COMMENT), allowed(policy.RATE)
     if can_comment and comment_form is None:
         comment_form = CommentForm(formdata=None)
+    if comment_form is not None:
+        comment_form.attachments.description = attachment_forms.hint(current_brand)
+    thread = queries.public_thread(ticket)
     if can_rate and rating_form is None:
         rating_form = RatingForm(formdata=None, score=ticket.rating, comment=ticket.rating_comment)
     return render_template(
-        "helpcenter/request.html", ticket=ticket, thread=queries.public_thread(ticket),
+        "helpcenter/request.html", ticket=ticket, thread=thread,
+        files=attachments.of_comments(c.id for c in thread),
         field_values=ticket_fields.request_field_values(queries.field_values_of(ticket)),
         comment_form=comment_form, rating_form=rating_form, error=error,
         can_comment=can_comment, can_solve=allowed(policy.MARK_SOLVED),
@@ -194,7 +216,12 @@ def add_comment(ticket_id):
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_request(ticket, person, comment_form=form, status=422)
-    services.add_comment(ticket, current_actor(), form.body.data, public=True)
+    try:
+        files = attachments.store(current_brand, current_actor(), attachment_forms.posted_files())
+    except ServiceError as refused:
+        attachment_forms.refuse_on(form.attachments, refused)
+        return _render_request(ticket, person, comment_form=form, status=refused.status)
+    services.add_comment(ticket, current_actor(), form.body.data, public=True, files=files)
     notify(N_("Your comment was added."), "success")
     return redirect(url_for("helpcenter.request_page", ticket_id=ticket.id))
 

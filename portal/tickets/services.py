@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import policy
 from ..actor import Actor
+from ..attachments import services as attachments
 from ..brands.models import Brand
 from ..brands.settings import settings_for
 from ..extensions import db
@@ -99,10 +100,10 @@ def apply_status(ticket, status: str, actor: Actor | None) -> None:
 
 
 def build_request(brand, form, requester, actor: Actor, subject, description, field_values=None,
-                  followup_source=None, public=None, channel: str | None = None) -> Ticket:
+                  followup_source=None, public=None, channel: str | None = None, files=()) -> Ticket:
     """Create a request in the session (for callers that bundle writes), submitted by the actor's
     person for `requester`. `channel`: how the request came in, when not the actor's own (an agent
-    records a phone call)."""
+    records a phone call). `files`: stored attachments (portal.attachments) for its first comment."""
     submitter, assisted_by, channel = actor.person, actor.assisted_by, channel or actor.channel
     subject = check_subject(subject)
     description = check_body(description)
@@ -121,8 +122,12 @@ def build_request(brand, form, requester, actor: Actor, subject, description, fi
     )
     db.session.add(ticket)
     db.session.flush()
-    db.session.add(Comment(ticket_id=ticket.id, author_id=submitter.id, body=description,
-                           is_public=public, channel=channel, assisted_by_id=_id(assisted_by), created_at=now))
+    first = Comment(ticket_id=ticket.id, author_id=submitter.id, body=description,
+                    is_public=public, channel=channel, assisted_by_id=_id(assisted_by), created_at=now)
+    db.session.add(first)
+    if files:
+        db.session.flush()
+        attachments.attach(first, files)
     for field_id, value in (field_values or {}).items():
         db.session.add(TicketFieldValue(ticket_id=ticket.id, field_id=field_id, value=value))
     record_event(ticket, actor, "created", None, ticket.id)
@@ -132,26 +137,26 @@ def build_request(brand, form, requester, actor: Actor, subject, description, fi
 
 
 def create_request(brand, form, requester, actor: Actor, subject, description, field_values=None,
-                   followup_source=None, public=None) -> Ticket:
+                   followup_source=None, public=None, files=()) -> Ticket:
     """A new request routed to the form's default group. A light agent's is internal-first (§5.1).
 
     field_values: {field_id: cleaned value} (see tickets.fields.clean_submission).
     """
     ticket = build_request(brand, form, requester, actor, subject, description, field_values,
-                           followup_source, public)
+                           followup_source, public, files=files)
     _flush()
     notifications.request_received(ticket, actor)
     return ticket
 
 
-def create_followup(source, form, actor: Actor, subject, description, field_values=None) -> Ticket:
+def create_followup(source, form, actor: Actor, subject, description, field_values=None, files=()) -> Ticket:
     """A new request of the actor's person, linked to their closed one."""
     _require_state(policy.CREATE_FOLLOWUP, source)
     return create_request(source.brand, form, actor.person, actor, subject, description, field_values,
-                          followup_source=source)
+                          followup_source=source, files=files)
 
 
-def add_comment(ticket, actor: Actor, body, public=True) -> Comment:
+def add_comment(ticket, actor: Actor, body, public=True, files=()) -> Comment:
     """Add to the thread as the actor's person. An end user's public comment reopens pending/hold/solved (§4);
     agents' and light agents' never change the status (§5.5); closed requests refuse (409)."""
     body = check_body(body)
@@ -162,6 +167,9 @@ def add_comment(ticket, actor: Actor, body, public=True) -> Comment:
     comment = Comment(ticket_id=ticket.id, author_id=author.id, body=body, is_public=public,
                       channel=actor.channel, assisted_by_id=_id(actor.assisted_by), created_at=utcnow())
     db.session.add(comment)
+    if files:
+        db.session.flush()
+        attachments.attach(comment, files)
     if public and not ticket.is_public:
         ticket.is_public = True
     if public and ticket.status in REOPENED_BY_END_USER and policy.comment_reopens(author, brand):
@@ -218,7 +226,7 @@ def close_solved(now=None) -> list[Ticket]:
 
 # Drafts (DESIGN §4): an unfinished request form, resumed from My activities.
 
-def save_draft(brand, actor: Actor, form, subject, data, draft=None) -> Draft:
+def save_draft(brand, actor: Actor, form, subject, data, draft=None, files=()) -> Draft:
     subject = single_line(subject)
     if len(subject) > MAX_SUBJECT:
         raise ServiceError(422, _("The subject is too long (at most %(max)d characters).", max=MAX_SUBJECT))
@@ -233,12 +241,15 @@ def save_draft(brand, actor: Actor, form, subject, data, draft=None) -> Draft:
     draft.data = data
     draft.updated_at = utcnow()
     _flush()
+    attachments.hold_for_draft(draft, files)
     return draft
 
 
-def submit_draft(draft, form, actor: Actor, subject, description, field_values=None) -> Ticket:
-    """Create the actor's person's request and remove the draft, in one transaction."""
-    ticket = build_request(draft_brand(draft), form, actor.person, actor, subject, description, field_values)
+def submit_draft(draft, form, actor: Actor, subject, description, field_values=None, files=()) -> Ticket:
+    """Create the actor's person's request and remove the draft, in one transaction; the draft's
+    files (then `files`) go to the request's first comment."""
+    ticket = build_request(draft_brand(draft), form, actor.person, actor, subject, description, field_values,
+                           files=attachments.of_draft(draft) + list(files))
     db.session.delete(draft)
     _flush()
     notifications.request_received(ticket, actor)
@@ -246,6 +257,7 @@ def submit_draft(draft, form, actor: Actor, subject, description, field_values=N
 
 
 def delete_draft(draft) -> None:
+    attachments.discard(attachments.of_draft(draft))
     db.session.delete(draft)
     _flush()
 
