@@ -26,8 +26,9 @@ def _assignee_id(raw) -> int | None:
     return _id_or_none(raw, _("Only agents of this help centre can be assigned."))
 
 
-def ticket_update(posted, form) -> TicketUpdate:
-    """The ticket page's form: a property the page did not send is left unchanged."""
+def ticket_update(posted, form, files=()) -> TicketUpdate:
+    """The ticket page's form: a property the page did not send is left unchanged. `files`: the
+    attachments it sent, already stored (portal.attachments)."""
     def sent(name, read=str):
         return read(posted[name]) if name in posted else UNCHANGED
 
@@ -36,10 +37,10 @@ def ticket_update(posted, form) -> TicketUpdate:
         status=sent("status"), priority=sent("priority"), type=sent("type"),
         group_id=sent("group_id", _group_id), assignee_id=sent("assignee_id", _assignee_id),
         fields=ticket_fields.posted_fields(form, posted, ticket_fields.AGENT),
-        body=posted.get("body") or "", public=posted.get("public") == "1")
+        body=posted.get("body") or "", public=posted.get("public") == "1", files=tuple(files))
 
 
-def new_ticket(posted, form) -> NewTicket:
+def new_ticket(posted, form, files=()) -> NewTicket:
     """The new-ticket form (what is left out takes the form's defaults)."""
     return NewTicket(
         requester_email=posted.get("requester_email") or "", subject=posted.get("subject"),
@@ -47,4 +48,4 @@ def new_ticket(posted, form) -> NewTicket:
         priority=posted.get("priority", "normal"), type=posted.get("type", "question"),
         group_id=_group_id(posted.get("group_id")), assignee_id=_assignee_id(posted.get("assignee_id")),
         public=posted.get("public", "1") == "1",
-        fields=ticket_fields.posted_fields(form, posted, ticket_fields.AGENT))
+        fields=ticket_fields.posted_fields(form, posted, ticket_fields.AGENT), files=tuple(files))

@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from .. import policy
 from ..access import current_actor
+from ..attachments import services as attachments
+from ..attachments import web as attachment_forms
 from ..brands import current_brand
 from ..errors import abort_with
 from ..extensions import db
@@ -71,6 +73,7 @@ def render_ticket(ticket, viewer, status=200, error=None, posted=None):
     conflict, lists what changed since the form was loaded."""
     sees_internal = policy.sees_internal_notes(current_user, current_brand, ticket, viewer.group_ids)
     comments = queries.thread(ticket, sees_internal)
+    files = attachments.of_comments(c.id for c in comments)
     events = queries.history(ticket)
     values = queries.field_values(ticket)
     form = queries.form_of(ticket, current_brand)
@@ -87,7 +90,8 @@ def render_ticket(ticket, viewer, status=200, error=None, posted=None):
     people = queries.ticket_people(ticket, shows_contact)
     return render_template(
         "agent/ticket.html", ticket=ticket, people=people, viewer=viewer,
-        comments=comments, events=events, shows_contact=shows_contact,
+        comments=comments, files=files, attachments_hint=attachment_forms.hint(current_brand),
+        events=events, shows_contact=shows_contact,
         sees_internal=sees_internal, fields=field_views(form, values, posted,
                                                         error.details.get("field_errors") if error else None),
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),
@@ -115,7 +119,8 @@ def update(ticket_id):
     viewer = workspace_viewer()
     ticket = load_ticket(ticket_id, viewer)
     try:
-        update_ticket(ticket, current_actor(), current_brand, inputs.ticket_update(request.form, ticket.form),
+        files = attachments.store(current_brand, current_actor(), attachment_forms.posted_files())
+        update_ticket(ticket, current_actor(), current_brand, inputs.ticket_update(request.form, ticket.form, files),
                       queries.field_values(ticket))
     except ServiceError as error:
         db.session.rollback()  # the page below shows the ticket as stored, not the refused change
@@ -142,7 +147,8 @@ def new_ticket():
     error, status = None, 200
     if request.method == "POST":
         try:
-            created = create_on_behalf(current_brand, current_actor(), form, inputs.new_ticket(request.form, form))
+            files = attachments.store(current_brand, current_actor(), attachment_forms.posted_files())
+            created = create_on_behalf(current_brand, current_actor(), form, inputs.new_ticket(request.form, form, files))
         except ServiceError as refused:
             error, status = refused, refused.status
         else:
@@ -155,5 +161,6 @@ def new_ticket():
         group_choices=queries.group_choices(current_brand), assignee_choices=assignee_choices(current_brand),
         channels=WORKSPACE_CHANNELS, priorities=PRIORITIES, types=TYPES, error=error, posted=posted,
         can_change=policy.can_change_ticket(current_user, current_brand), prefs=viewer.preferences,
+        attachments_hint=attachment_forms.hint(current_brand),
     ), status
 
