@@ -10,6 +10,7 @@ COMMAND_MODULES = (
     "portal.tickets.cli",
     "portal.search.cli",
     "portal.mail.cli",
+    "portal.attachments.cli",
 )
 
 
