@@ -39,6 +39,7 @@ _AUTOMATIC_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-
 class Attachment:
     name: str
     size: int
+    content: bytes = b""  # decoded; kept under the brand's limits by portal.mail.receive
 
 
 @dataclass
@@ -245,8 +246,8 @@ def _attachments(message: EmailMessage) -> list[Attachment]:
         except Exception:
             name = ""
         try:
-            size = len(part.get_payload(decode=True) or b"")
+            content = part.get_payload(decode=True) or b""
         except Exception:
-            size = 0
-        found.append(Attachment(name or part.get_content_type(), size))
+            content = b""
+        found.append(Attachment(name or part.get_content_type(), len(content), content))
     return found[:50]

@@ -19,6 +19,7 @@ the mail server bounce it: the sender learns it did not arrive.
 Writes go through the ticket services, with `Actor.itself(person, "email")`, so the rules of the
 help centre and the workspace hold (who reopens, internal notes of light agents, follow-ups).
 """
+import io
 import logging
 import os
 import re
@@ -34,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .. import policy
 from ..actor import Actor
+from ..attachments import services as attachments
 from ..audit.services import record
 from ..auth.models import User
 from ..auth.services import add_membership, create_user
@@ -280,12 +282,14 @@ def _reply(raw, parsed, brand, imap_key, ticket, person) -> Outcome | None:
     if not decision:
         return None
     actor = Actor.itself(person, "email")
-    body = _body(parsed, brand)
+    files, refused = _keep_attachments(parsed, brand, actor)
+    body = _body(parsed, brand, refused, files)
     if action == policy.CREATE_FOLLOWUP:
-        followup = tickets.create_followup(ticket, default_form(brand), actor, _subject(parsed, brand), body)
+        followup = tickets.create_followup(ticket, default_form(brand), actor, _subject(parsed, brand), body,
+                                           files=files)
         return _record(raw, parsed, brand, imap_key, ACCEPTED, "followup", ticket=followup,
                        comment_id=_first_comment(followup))
-    comment = tickets.add_comment(ticket, actor, body, public=True)
+    comment = tickets.add_comment(ticket, actor, body, public=True, files=files)
     opened = policy.status_on_agent_update(ticket.status)  # an agent's answer opens a new request
     if opened != ticket.status and policy.can_change_ticket(person, brand):
         tickets.set_status(ticket, opened, actor)
@@ -304,8 +308,10 @@ def _new_request(raw, parsed, brand, imap_key, person) -> Outcome:
             record("user.create", actor=person, obj=person, reason="email")
         add_membership(person, brand, "end_user", actor=person, reason="email")
         db.session.refresh(person, ["memberships"])
-    ticket = tickets.create_request(brand, default_form(brand), person, Actor.itself(person, "email"),
-                                    _subject(parsed, brand), _body(parsed, brand))
+    actor = Actor.itself(person, "email")
+    files, refused = _keep_attachments(parsed, brand, actor)
+    ticket = tickets.create_request(brand, default_form(brand), person, actor, _subject(parsed, brand),
+                                    _body(parsed, brand, refused, files), files=files)
     return _record(raw, parsed, brand, imap_key, ACCEPTED, "new_request", ticket=ticket,
                    comment_id=_first_comment(ticket))
 
@@ -339,15 +345,33 @@ def _subject(parsed: ParsedMail, brand) -> str:
         return _("(no subject)")
 
 
-def _body(parsed: ParsedMail, brand) -> str:
-    """The new text, with the attachments named (they are not kept until attachments land),
-    written in the brand's language; too long, it is cut (the original is kept)."""
+def _keep_attachments(parsed: ParsedMail, brand, actor) -> tuple[list, list[str]]:
+    """The message's files kept under the brand's limits, as the help centre's (DESIGN §15):
+    (stored attachments for the comment, "name (size): why" of each one refused)."""
+    kept, refused = [], []
+    limit = attachments.limits_of(brand).per_comment
+    with force_locale(settings_for(brand).default_locale):
+        for item in parsed.attachments:
+            if len(kept) >= limit:
+                reason = _("You can attach at most %(max)d files to one message.", max=limit)
+            else:
+                try:
+                    kept += attachments.store(brand, actor, [attachments.IncomingFile(item.name, io.BytesIO(item.content))])
+                    continue
+                except ServiceError as error:
+                    reason = error.message
+            refused.append(_("%(name)s (%(size)s): %(reason)s", name=item.name, size=_size(item.size), reason=reason))
+    return kept, refused
+
+
+def _body(parsed: ParsedMail, brand, refused=(), kept=()) -> str:
+    """The new text, with the attachments that were not kept named, and why (`refused`), written
+    in the brand's language; too long, it is cut (the original is kept)."""
     body = mask_reply_tokens(parsed.text or parsed.full_text)
     with force_locale(settings_for(brand).default_locale):
-        notes = []
-        if parsed.attachments:
-            names = ", ".join(f"{item.name} ({_size(item.size)})" for item in parsed.attachments)
-            notes.append(_("Attachments not kept: %(names)s", names=names))
+        notes = [] if body.strip() or not kept else [_("(No text: see the attached files.)")]
+        if refused:
+            notes.append(_("Attachments not kept: %(names)s", names="; ".join(refused)))
         room = tickets.MAX_BODY - sum(len(note) + 2 for note in notes) - 200
         if len(body) > room:
             body = body[:room].rstrip() + "\n[…]\n" + _("(The message was shortened; the original is kept.)")

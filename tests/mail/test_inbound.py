@@ -6,7 +6,7 @@ from sqlalchemy.exc import OperationalError
 
 from portal.extensions import db
 from portal.mail.models import MailOutbox
-from portal.models import Membership, Ticket, User
+from portal.models import Attachment, Membership, Ticket, User
 
 from .inbound_helpers import (SUPPORT, build_world, comments_of, corpus, inbound_rows, make_ticket, receive,
                               reply_address)
@@ -140,13 +140,20 @@ def test_html_only_mail_becomes_text(app, world):
     assert "<" not in body and "alert" not in body
 
 
-def test_attachments_are_listed_as_not_kept_in_the_brands_language(app, world):
-    world.brand.settings = {**world.brand.settings, "default_locale": "fr"}
+def test_attachments_are_kept_or_listed_as_not_kept_in_the_brands_language(app, world):
+    """Kept under the brand's limits (issue 17); one refused is named, with why, in its language."""
     assert receive(app, corpus("new_request_base64.eml")).exit_code == 0
-    body = comments_of(db.session.scalar(select(Ticket)))[0].body
-    assert body.startswith("My badge no longer opens the garage door")
-    assert body.endswith("Pièces jointes non conservées : badge-photo.pdf (3 KB)")
+    first = comments_of(db.session.scalar(select(Ticket)))[0]
+    assert first.body == "My badge no longer opens the garage door (level -2). It worked yesterday."
+    assert [a.file_name for a in db.session.scalars(select(Attachment).where(Attachment.comment_id == first.id))] \
+        == ["badge-photo.pdf"]
     assert inbound_rows()[0].attachments == [{"name": "badge-photo.pdf", "size": 3009}]
+    world.brand.settings = {**world.brand.settings, "default_locale": "fr", "attachment_kinds": ["image"]}
+    raw = corpus("new_request_base64.eml").replace(b"Message-ID: <", b"Message-ID: <second-")
+    assert receive(app, raw).exit_code == 0
+    body = comments_of(db.session.scalars(select(Ticket).order_by(Ticket.id.desc())).first())[0].body
+    assert body.endswith("Pièces jointes non conservées : badge-photo.pdf (3 KB) : badge-photo.pdf n’est pas un "
+                         "type de fichier accepté par ce centre d’aide.")
 
 
 @pytest.mark.parametrize("name, reason", [("auto_reply.eml", "auto_submitted"), ("bounce.eml", "auto_submitted")])
