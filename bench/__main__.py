@@ -1,5 +1,6 @@
 """Run the benchmarks: `python -m bench [--quick] [helpcentre] [agent]` (all of them by default);
 `python -m bench mail [--messages N]` measures mail delivery (bench/mail.py);
+`python -m bench attachments` uploads/downloads and a thread with files (bench/attachments.py);
 `python -m bench reply-cost` what notifications add to a public reply's POST (bench/reply_cost.py).
 
 Seeds once (cached under bench/out/), captures each page's SQL in-process, then serves the app
@@ -24,6 +25,10 @@ def main(argv=None):
         from . import reply_cost
 
         return reply_cost.main(argv[1:])
+    if argv[:1] == ["attachments"]:  # upload/download of 10 MB and a thread with 50 files, bench/attachments.py
+        from . import attachments
+
+        return attachments.main(argv[1:])
     if argv[:1] == ["mail"]:  # `python -m bench mail`: its own run (no seed, no pages), bench/mail.py
         from . import mail
 

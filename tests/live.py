@@ -43,3 +43,15 @@ def sign_in(page, base, email, locale="en"):
     page.fill("input[name=password]", "demo-password")
     page.click("form:has(input[name=password]) [type=submit]")
     page.wait_for_url(f"{base}/acme/hc/{locale}/")
+
+
+def acme_form_id(app, name: str) -> int:
+    """The id of one of the demo brand acme's forms, by name."""
+    from sqlalchemy import select
+
+    from portal.brands.models import Brand
+    from portal.tickets.models import TicketForm
+
+    with app.app_context():
+        return db.session.scalar(select(TicketForm.id).join(Brand, Brand.id == TicketForm.brand_id)
+                                 .where(Brand.slug == "acme", TicketForm.name == name))

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("attachments", __name__, url_prefix="/<brand>/attachments")
 
-from . import views  # noqa: E402,F401
+from . import views, web  # noqa: E402,F401

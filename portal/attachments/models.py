@@ -44,6 +44,10 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
+    def has_thumbnail(self) -> bool:  # as the thread's rows say it (services.of_comments)
+        return self.thumbnail_key is not None
+
+    @property
     def inline(self) -> bool:
         """Shown in the page rather than downloaded: raster images only (re-encoded on the way in)."""
         return self.content_type in INLINE_TYPES

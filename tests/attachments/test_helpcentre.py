@@ -13,7 +13,7 @@ def new_request(client, world, files, subject="Printer jams on floor 2", extra=N
     return client.post(f"/acme/hc/en/requests/new?ticket_form_id={world.general.id}", **multipart(data, files))
 
 
-def test_a_request_with_a_screenshot_shows_its_thumbnail_and_downloads(client, login, world):
+def test_a_request_with_a_screenshot_shows_its_thumbnail_and_downloads(app, client, login, world):
     login(world.brand, world.user)
     response = new_request(client, world, [("screen.png", png()), ("report.pdf", PDF)])
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -23,7 +23,13 @@ def test_a_request_with_a_screenshot_shows_its_thumbnail_and_downloads(client, l
     assert image.comment_id == pdf.comment_id == first.id
     assert (image.content_type, pdf.content_type) == ("image/png", "application/pdf")
     page = client.get(f"/acme/hc/en/requests/{ticket.id}").get_data(as_text=True)
-    assert f"/acme/attachments/{image.id}/thumbnail" in page and "report.pdf" in page
+    # The links file_items builds are the routes' own addresses.
+    with app.test_request_context():
+        from flask import url_for
+
+        links = [url_for("attachments.thumbnail", brand="acme", attachment_id=image.id),
+                 url_for("attachments.download", brand="acme", attachment_id=pdf.id)]
+    assert f'src="{links[0]}"' in page and f'href="{links[1]}">report.pdf</a>' in page
     shown = served(client, f"/acme/attachments/{image.id}")
     assert shown.status_code == 200 and shown.mimetype == "image/png"
     assert shown.headers["Content-Disposition"].startswith("inline")

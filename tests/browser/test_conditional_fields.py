@@ -3,10 +3,9 @@ the header's sign-out form, and the condition script must still find the request
 import pytest
 from sqlalchemy import select
 
-from portal.brands.models import Brand
 from portal.extensions import db
-from portal.tickets.models import Ticket, TicketForm
-from tests.live import sign_in
+from portal.tickets.models import Ticket
+from tests.live import acme_form_id, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -14,10 +13,7 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("email", ["user@example.com", "agent@example.com"])
 def test_laptop_serial_appears_when_device_is_laptop_and_the_request_is_sent(demo_site, page, email):
     app, base, _port = demo_site
-    with app.app_context():
-        acme = db.session.scalar(select(Brand.id).where(Brand.slug == "acme"))
-        form_id = db.session.scalar(select(TicketForm.id).where(TicketForm.brand_id == acme,
-                                                                TicketForm.name == "Security report"))
+    form_id = acme_form_id(app, "Security report")
     sign_in(page, base, email)
     page.goto(f"{base}/acme/hc/en/requests/new?ticket_form_id={form_id}")
     serial = page.get_by_label("Laptop serial")
