@@ -57,6 +57,18 @@ def _pairs(mapping):
 class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
 
+    def _get_file_stream(self, total_content_length, content_type, filename=None, content_length=None):
+        """Each uploaded file's spool, remembered: when a body ends early, Werkzeug's parser drops
+        the one it was filling, and only close() below would close it (attachments, issue 17)."""
+        stream = super()._get_file_stream(total_content_length, content_type, filename, content_length)
+        self.__dict__.setdefault("_file_streams", []).append(stream)
+        return stream
+
+    def close(self):
+        super().close()
+        for stream in self.__dict__.pop("_file_streams", ()):
+            stream.close()
+
 
 class JSONTooDeep(BadRequest):
     def __init__(self):

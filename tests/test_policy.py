@@ -255,3 +255,45 @@ def test_interaction_edits_own_ended_entries_of_the_last_day_only():
 def test_an_agents_update_opens_only_a_new_ticket():
     assert [policy.status_on_agent_update(s) for s in STATUSES] == ["open", "open", "pending", "hold", "solved",
                                                                     "closed"]
+
+
+# Attachments (issue 17): exactly who reads the comment; an upload not on a comment yet, its
+# uploader alone; another brand's, nobody. Columns: on a public comment, on an internal note, an
+# upload of user@'s waiting for its comment, a public comment's file of another brand.
+EXPECTED_ATTACHMENTS = {
+    "anonymous": "NNNN", "user": ".N.N", "other": "NNNN", "light": "..NN", "agent": "..NN",
+    "security_agent": "..NN", "admin": "..NN", "outsider": "NNNN", "globex_agent": "NNNN",
+}
+
+
+def test_attachments_table(world, make_ticket):
+    from types import SimpleNamespace
+
+    from portal.agent.queries import group_ids_of
+
+    ticket = make_ticket(world.user)
+    on_comment = SimpleNamespace(brand_id=world.brand.id, comment_id=1, uploader_id=world.agent.id)
+    upload = SimpleNamespace(brand_id=world.brand.id, comment_id=None, uploader_id=world.user.id)
+    elsewhere = SimpleNamespace(brand_id=world.other_brand.id, comment_id=1, uploader_id=world.user.id)
+    observed = {}
+    for who in EXPECTED_ATTACHMENTS:
+        person = None if who == "anonymous" else getattr(world, who)
+        groups = group_ids_of(person, world.brand) if person is not None else frozenset()
+        cells = [policy.decide_attachment(person, world.brand, on_comment, ticket, True, groups),
+                 policy.decide_attachment(person, world.brand, on_comment, ticket, False, groups),
+                 policy.decide_attachment(person, world.brand, upload, None, False, groups),
+                 policy.decide_attachment(person, world.brand, elsewhere, ticket, True, groups)]
+        assert all(cell.allowed or cell.status == 404 for cell in cells)
+        observed[who] = "".join("." if cell.allowed else "N" for cell in cells)
+    assert observed == EXPECTED_ATTACHMENTS
+
+
+def test_an_attachment_on_a_note_hidden_from_an_agent_requester_is_hidden_too(make_world):
+    from types import SimpleNamespace
+
+    w = make_world("acme", hide_internal_notes_from_agent_requesters=True)
+    ticket = w.make_ticket(w.security_agent)  # in Support, which security_agent is not in
+    on_note = SimpleNamespace(brand_id=w.brand.id, comment_id=1, uploader_id=w.agent.id)
+    assert not policy.decide_attachment(w.security_agent, w.brand, on_note, ticket, False, {w.security.id})
+    assert policy.decide_attachment(w.security_agent, w.brand, on_note, ticket, True, {w.security.id})
+    assert policy.decide_attachment(w.agent, w.brand, on_note, ticket, False, {w.support.id})

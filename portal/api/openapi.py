@@ -133,7 +133,7 @@ def _upload_operation() -> dict:
     """The file is the raw body (any type: it is sniffed from its bytes), named by `filename`."""
     operation = _operation("Upload a file for a later comment (its token goes in comment.uploads)",
                            _json(_one("upload", "Upload"), "Created"), "201",
-                           params=[_param("filename", "query", {"type": "string", "minLength": 1, "maxLength": 200},
+                           params=[_param("filename", "query", {"type": "string", "minLength": 1, "maxLength": 10_000},
                                           required=True)])
     operation["responses"]["413"] = _json(_ref("Error"), "Error")
     operation["requestBody"] = {"required": True, "content": {"application/octet-stream": {

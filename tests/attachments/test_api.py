@@ -116,3 +116,11 @@ def test_an_internal_notes_attachment_is_not_listed_for_the_requester(world, api
     assert all(c["attachments"] == [] for c in mine)
     theirs = api("GET", world.brand, f"/tickets/{ticket.id}/comments.json", world.agent).get_json()["comments"]
     assert [a["file_name"] for a in theirs[-1]["attachments"]] == ["internal.pdf"]
+
+
+def test_names_are_cleaned_and_an_endless_one_refused(world, api):
+    passwd = upload(api, world.brand, world.user, b"root:x:0:0\n", name="../../etc/passwd").get_json()
+    assert passwd["upload"]["attachment"]["file_name"] == "passwd"
+    long_name = upload(api, world.brand, world.user, b"x\n", name="a" * 9_996 + ".txt").get_json()
+    assert long_name["upload"]["attachment"]["file_name"] == "a" * 196 + ".txt"  # 200 characters
+    assert upload(api, world.brand, world.user, b"x\n", name="a" * 10_001).status_code == 400

@@ -148,3 +148,39 @@ def test_html_and_svg_are_served_as_text_downloads(client, login, world):
         assert answer.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     # A GIF header in front of a script is no image Pillow can read: refused, never served.
     assert new_request(client, world, [("cat.gif", polyglot)]).status_code == 422
+
+
+def test_past_the_servers_limit_a_translated_413_page(app, client, login, world):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    login(world.brand, world.user)
+    response = client.post(f"/acme/hc/fr/requests/new?ticket_form_id={world.general.id}",
+                           **multipart({"subject": "S", "description": "D"}, [("big.pdf", PDF + b"x" * 100_000)]))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413 and "trop volumineux" in html
+    assert attachment_rows() == []
+
+
+@pytest.mark.parametrize("cut", ["body", "length"])
+def test_a_truncated_upload_is_a_4xx_and_stores_nothing(app, client, login, world, cut):
+    login(world.brand, world.user)
+    sent = multipart({"subject": "S", "description": "D", f"field_{world.category.id}": "hardware", "submit": "1"},
+                     [("big.pdf", PDF + b"x" * 200_000)])
+    body = sent["data"]
+    extra = {}
+    if cut == "body":
+        sent["data"] = body[:len(body) // 2]
+    else:
+        extra["environ_overrides"] = {"CONTENT_LENGTH": str(len(body) + 1000)}
+    response = client.post(f"/acme/hc/en/requests/new?ticket_form_id={world.general.id}", **sent, **extra)
+    assert 400 <= response.status_code < 500, response.status_code
+    assert attachment_rows() == [] and files_on_disk(app) == []
+    assert db.session.scalars(db.select(Ticket)).all() == []
+
+
+def test_a_png_polyglot_loses_its_payload(client, login, world):
+    login(world.brand, world.user)
+    polyglot = png() + b"<html><script>alert(document.domain)</script></html>"
+    assert new_request(client, world, [("cat.png", polyglot)]).status_code == 302
+    (row,) = attachment_rows()
+    stored = served(client, f"/acme/attachments/{row.id}").data
+    assert stored.startswith(b"\x89PNG") and b"<script>" not in stored
