@@ -118,15 +118,23 @@ def _field_formatter(key: str, locale: Locale):
     return lambda dt: dates.DateTimeFormat(dt, locale)[key]
 
 
+# One way to write a moment on every page, per locale (issue 14): the date in words, the time to
+# the minute ("Dec 2, 2026, 7:03 PM", "2 déc. 2026, 19:03"); a date alone is the same date.
+HOUSE = "house"
+HOUSE_DATE = "medium"
+
+
 @lru_cache(maxsize=32)
 def _datetime_formatter(locale_name: str, fmt: str):
-    """The locale's date-and-time pattern for a named format, compiled once into one function per
-    field (Babel would build and apply three patterns per call, field by field: the ticket page
-    formats ~100 dates). The text is Babel's, to the character (tests compare the two)."""
+    """The locale's date-and-time pattern for a named format (HOUSE: the medium date and the short
+    time, joined as the medium format joins them), compiled once into one function per field (Babel
+    would build and apply three patterns per call, field by field: the ticket page formats ~100
+    dates). The text is Babel's, to the character (tests compare the two)."""
     locale = Locale.parse(locale_name)
-    combined = (dates.get_datetime_format(fmt, locale=locale)
-                .replace("{0}", dates.get_time_format(fmt, locale=locale).pattern)
-                .replace("{1}", dates.get_date_format(fmt, locale=locale).pattern))
+    date_format, time_format = (HOUSE_DATE, "short") if fmt == HOUSE else (fmt, fmt)
+    combined = (dates.get_datetime_format(HOUSE_DATE if fmt == HOUSE else fmt, locale=locale)
+                .replace("{0}", dates.get_time_format(time_format, locale=locale).pattern)
+                .replace("{1}", dates.get_date_format(date_format, locale=locale).pattern))
     pattern = dates.parse_pattern(combined)
     keys = re.findall(r"%\((\w+)\)s", pattern.format)
     fields = [(key, _field_formatter(key, locale)) for key in keys]
@@ -138,7 +146,7 @@ def format_datetime_cached(value, fmt: str = "medium", locale_and_zone=None) -> 
     `locale_and_zone`: the request's, when the caller already has them."""
     if not value:
         return ""
-    if fmt not in ("full", "long", "medium", "short"):
+    if fmt not in ("full", "long", "medium", "short", HOUSE):
         return format_datetime(value, fmt)
     locale, zone = locale_and_zone or _locale_and_zone()
     if value.tzinfo is None:
@@ -153,10 +161,10 @@ def _locale_and_zone() -> tuple[str, object]:
 
 
 @pass_context
-def _datetime_filter(context, value, fmt: str = "medium") -> str:
+def _datetime_filter(context, value) -> str:
     # The render's locale and zone, read once by the context processor (a thread formats ~100
     # dates); macros imported without context look them up.
-    return format_datetime_cached(value, fmt, context.get("_locale_and_zone"))
+    return format_datetime_cached(value, HOUSE, context.get("_locale_and_zone"))
 
 
 class ByteBoundedLRU:
@@ -331,4 +339,4 @@ def register(app):
     app.jinja_env.filters["known_name"] = _known_name
     app.jinja_env.filters["cached_fragment"] = _cached_fragment
     app.jinja_env.filters["datetime"] = _datetime_filter
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value: format_date(value, HOUSE_DATE) if value else ""

@@ -249,7 +249,7 @@ def assist_summary(executor, interaction, end_point) -> None:
     locale = _locale(settings, person)
     with force_locale(locale):
         lines = [_("%(agent)s helped you on %(date)s (%(channel)s).", agent=agent.name,
-                   date=format_date(start, "d MMM yyyy"), channel=channel_label(interaction.channel))]
+                   date=format_date(start, "medium"), channel=channel_label(interaction.channel))]
         done = [_("Request #%(id)d created: %(subject)s", id=ticket_id, subject=subject)
                 for ticket_id, subject in created]
         done += [_("Reply added to request #%(id)d", id=ticket_id) for ticket_id in replied]

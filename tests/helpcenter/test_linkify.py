@@ -28,6 +28,16 @@ MOMENTS = [datetime(2026, month, month * 2, hour, month * 4, month)
            for month in range(1, 13) for hour in (0, 9, 11, 12, 13, 23)]
 
 
+def _house(locale: str) -> str:
+    """The pages' one format, built with Babel alone: the medium date and the short time, joined
+    as the medium format joins them."""
+    from babel import dates
+
+    return (dates.get_datetime_format("medium", locale=locale)
+            .replace("{0}", dates.get_time_format("short", locale=locale).pattern)
+            .replace("{1}", dates.get_date_format("medium", locale=locale).pattern))
+
+
 def test_cached_date_format_says_what_babel_says(app):
     from flask_babel import force_locale, format_datetime
 
@@ -39,6 +49,8 @@ def test_cached_date_format_says_what_babel_says(app):
                 for fmt in ("short", "medium", "long", "full"):
                     for moment in MOMENTS:
                         assert format_datetime_cached(moment, fmt) == format_datetime(moment, fmt)
+                for moment in MOMENTS:
+                    assert format_datetime_cached(moment, "house") == format_datetime(moment, _house(locale))
         assert format_datetime_cached(None) == ""
 
 
@@ -53,9 +65,11 @@ def test_datetime_filter_in_a_paris_time_zone_says_what_babel_says(app):
             for locale in ("en", "fr"):
                 with force_locale(locale):
                     for moment in MOMENTS:
-                        shown = render_template_string("{{ moment|datetime('short') }}", moment=moment)
-                        assert shown == format_datetime(moment, "short")
+                        shown = render_template_string("{{ moment|datetime }}", moment=moment)
+                        assert shown == format_datetime(moment, _house(locale))
             # 00:04 UTC is 01:04 in Paris in January: the zone really applied.
-            assert render_template_string("{{ moment|datetime('short') }}", moment=MOMENTS[0]) == "1/2/26, 1:04\u202fAM"
+            assert render_template_string("{{ moment|datetime }}", moment=MOMENTS[0]) == "Jan 2, 2026, 1:04\u202fAM"
+            with force_locale("fr"):
+                assert render_template_string("{{ moment|datetime }}", moment=MOMENTS[0]) == "2 janv. 2026, 01:04"
     finally:
         app.extensions["babel"].default_timezone = "UTC"
