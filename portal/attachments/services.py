@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import bindparam, delete, select, union
 from werkzeug.exceptions import ClientDisconnected
 
@@ -71,10 +72,15 @@ def _chunks(stream):
         yield chunk
 
 
+def too_many_files(limit: int) -> str:
+    return ngettext("You can attach at most %(num)d file to one message.",
+                    "You can attach at most %(num)d files to one message.", limit)
+
+
 def check_count(brand, count: int) -> None:
     limits = limits_of(brand)
     if count > limits.per_comment:
-        _refuse(422, _("You can attach at most %(max)d files to one message.", max=limits.per_comment))
+        _refuse(422, too_many_files(limits.per_comment))
 
 
 def store(brand, actor: Actor, incoming: list[IncomingFile], already: int = 0) -> list[Attachment]:

@@ -353,7 +353,7 @@ def _keep_attachments(parsed: ParsedMail, brand, actor) -> tuple[list, list[str]
     with force_locale(settings_for(brand).default_locale):
         for item in parsed.attachments:
             if len(kept) >= limit:
-                reason = _("You can attach at most %(max)d files to one message.", max=limit)
+                reason = attachments.too_many_files(limit)
             else:
                 try:
                     kept += attachments.store(brand, actor, [attachments.IncomingFile(item.name, io.BytesIO(item.content))])
