@@ -9,6 +9,7 @@ from ..csv_export import csv_response
 from ..numbers import parse_int
 from .. import policy
 from ..access import require_assist
+from ..agent.frame import render_workspace
 from ..models_base import utcnow
 from ..policy import USE_ASSIST, VIEW_REPORTS, assist_allowed, refusal_to_assist, sees_all_interactions
 from . import bp
@@ -33,14 +34,14 @@ def interactions():
     whole_brand = sees_all_interactions(current_user, current_brand)
     entries = interaction_log(current_brand, None if whole_brand else current_user)
     now = utcnow()
-    return render_template("assist/interactions.html", entries=entries,
-                           may_edit=lambda entry: policy.decide_interaction_edit(current_user, entry, now).allowed,
-                           may_log=assist_allowed(current_user, current_brand, USE_ASSIST))
+    return render_workspace("assist/interactions.html", entries=entries,
+                            may_edit=lambda entry: policy.decide_interaction_edit(current_user, entry, now).allowed,
+                            may_log=assist_allowed(current_user, current_brand, USE_ASSIST))
 
 
 def _entry_page(template_values, status=200, error=None):
-    return render_template("assist/entry.html", error=error, values=request.form or template_values,
-                           **template_values, **_lists()), status
+    return render_workspace("assist/entry.html", error=error, values=request.form or template_values,
+                            **template_values, **_lists()), status
 
 
 @bp.route("/interactions/new", methods=["GET", "POST"])
@@ -123,10 +124,10 @@ def _titles():
 def dashboards():
     require_assist(current_brand, VIEW_REPORTS)
     days = _period()
-    return render_template("assist/dashboards.html", days=days, periods=DASHBOARD_PERIODS,
-                           figures=_labelled(dashboard_figures(current_brand, days)), titles=_titles(),
-                           minutes=lambda value: format_decimal(value, "#,##0.0"),
-                           count_format=lambda value: format_decimal(int(value)))
+    return render_workspace("assist/dashboards.html", days=days, periods=DASHBOARD_PERIODS,
+                            figures=_labelled(dashboard_figures(current_brand, days)), titles=_titles(),
+                            minutes=lambda value: format_decimal(value, "#,##0.0"),
+                            count_format=lambda value: format_decimal(int(value)))
 
 
 @bp.get("/dashboards.csv")

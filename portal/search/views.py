@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import policy
+from ..agent.frame import render_workspace
 from ..brands import current_brand
 from ..errors import abort_with
 from . import bp, results, services
@@ -27,7 +28,7 @@ def customer_url(user_id: int) -> str:
 @login_required
 def users():
     query, found = _find()
-    return render_template("search/users.html", query=query, results=found, customer_url=customer_url)
+    return render_workspace("search/users.html", query=query, results=found, customer_url=customer_url)
 
 
 @bp.get("/suggest")
