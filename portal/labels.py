@@ -101,6 +101,29 @@ def event_value(field: str, value, translations=None) -> str:
     return str(value)
 
 
+# A history line as a sentence (issue 14: never "Created | — | #18").
+EVENT_SENTENCES = {
+    "created": N_("Created the ticket"),
+    "followup": N_("Follow-up request %(new)s created from this one"),
+    "rating": N_("Rated the answer “%(new)s”"),
+    "set": N_("Set %(what)s to “%(new)s”"),
+    "cleared": N_("Cleared %(what)s (was “%(old)s”)"),
+    "changed": N_("Changed %(what)s from “%(old)s” to “%(new)s”"),
+}
+
+
+def event_text(field: str, old, new, translations=None) -> str:
+    """What a history line says happened, in words."""
+    translations = translations or get_translations()
+    if field in ("created", "followup", "rating"):
+        key = field
+    else:
+        key = "set" if old is None else "cleared" if new is None else "changed"
+    return translations.ugettext(EVENT_SENTENCES[key]) % {
+        "what": event_field(field, translations), "old": event_value(field, old, translations),
+        "new": event_value(field, new, translations)}
+
+
 def _for_templates(function):
     """The label function as templates call it: with the render's translations (portal.i18n), so
     pages, imported macros and cached fragments share one set of functions."""
@@ -111,5 +134,5 @@ def _for_templates(function):
 
 
 LABEL_FUNCTIONS = (status_text, status_label, request_status_text, request_status_label, priority_label,
-                   type_label, channel_label, event_field, event_value)
+                   type_label, channel_label, event_field, event_value, event_text)
 TEMPLATE_FUNCTIONS = {function.__name__: _for_templates(function) for function in LABEL_FUNCTIONS}

@@ -87,7 +87,7 @@ def test_solving_needs_required_fields_then_assigns_the_solver(world, make_ticke
     assert events["status"] == ("open", "solved", world.agent.id)
     assert events["assignee"] == (None, "Sarah Agent", world.agent.id)
     history = agent.get(f"/acme/agent/tickets/{ticket.id}").get_data(as_text=True)
-    assert "History" in history and "<td>Internal priority</td>" in history
+    assert "History" in history and "<td>Set Internal priority to “high”</td>" in history
 
 
 def test_solver_outside_the_group_is_refused_unless_someone_is_assigned(world, make_ticket, client_for):
@@ -147,7 +147,7 @@ def test_stale_version_is_409_shows_what_changed_and_writes_nothing(world, make_
     assert late.status_code == 409
     body = late.get_data(as_text=True)
     assert "Someone else changed this ticket" in body
-    assert "Sarah Agent changed Priority" in body and "Escalating" in body  # what changed
+    assert "Sarah Agent: Changed Priority from “Normal” to" in body and "Escalating" in body  # what changed
     assert "My reply" in body  # nothing typed is lost
     ticket = fresh(ticket.id)
     assert (ticket.priority, ticket.status) == ("urgent", "open")
