@@ -1,5 +1,5 @@
 """The interaction log (timesheet), Customer 360 and the dashboards."""
-from flask import redirect, render_template, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -89,11 +89,11 @@ def customer_360(user_id):
     user = member_or_404(current_brand, user_id)
     requests = requests_by_status(current_brand, user)
     rated = [t for tickets in requests.values() for t in tickets if t.rating]
-    return render_template("assist/customer360.html", user=user, requests=requests, rated=rated,
-                           interactions=interactions_with(current_brand, user),
-                           may_assist=assist_allowed(current_user, current_brand, USE_ASSIST),
-                           refusal=refusal_to_assist(current_user, user, current_brand),
-                           current=active_assist_of(current_user), **_lists())
+    return render_workspace("assist/customer360.html", user=user, requests=requests, rated=rated,
+                            interactions=interactions_with(current_brand, user),
+                            may_assist=assist_allowed(current_user, current_brand, USE_ASSIST),
+                            refusal=refusal_to_assist(current_user, user, current_brand),
+                            current=active_assist_of(current_user), **_lists())
 
 
 # --- dashboards --------------------------------------------------------------------------------

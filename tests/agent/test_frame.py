@@ -10,9 +10,11 @@ def world(make_world):
 
 
 @pytest.mark.parametrize("path", ["/acme/agent/interactions", "/acme/agent/interactions/new",
-                                  "/acme/agent/dashboards", "/acme/agent/users?q=haru", "/acme/agent/"])
+                                  "/acme/agent/dashboards", "/acme/agent/users?q=haru", "/acme/agent/users/{user}",
+                                  "/acme/agent/"])
 def test_the_workspace_frame_is_on_every_workspace_page(client, login, world, path):
     login(world.brand, world.agent)
+    path = path.format(user=world.user.id)
     response = client.get(path)
     assert response.status_code == 200, path
     html = response.get_data(as_text=True)
@@ -34,6 +36,7 @@ def test_the_frame_shows_the_viewers_own_switches(client, login, world):
 
 def test_an_end_user_never_gets_the_frame(client, login, world):
     login(world.brand, world.user)
-    for path in ("/acme/agent/interactions", "/acme/agent/dashboards", "/acme/agent/users"):
+    for path in ("/acme/agent/interactions", "/acme/agent/dashboards", "/acme/agent/users",
+                 f"/acme/agent/users/{world.other.id}"):
         response = client.get(path)
         assert response.status_code in (403, 404) and 'id="agent-prefs"' not in response.get_data(as_text=True)
